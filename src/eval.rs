@@ -64,7 +64,15 @@ impl Metrics {
             } else {
                 2.0 * precision * recall / (precision + recall)
             };
-            classes.insert(s, ClassScores { precision, recall, f1, support });
+            classes.insert(
+                s,
+                ClassScores {
+                    precision,
+                    recall,
+                    f1,
+                    support,
+                },
+            );
         }
         let macro_f1 = classes.values().map(|c| c.f1).sum::<f64>() / 3.0;
         Metrics {
@@ -91,13 +99,21 @@ pub struct EvalReport {
 }
 
 /// Predicts every example and scores the predictions.
-pub fn evaluate(model: &Model, encoder: &TextEncoder, examples: &[Example], limits: BatchLimits) -> Result<EvalReport> {
+pub fn evaluate(
+    model: &Model,
+    encoder: &TextEncoder,
+    examples: &[Example],
+    limits: BatchLimits,
+) -> Result<EvalReport> {
     if examples.is_empty() {
         return Err(SentirError::Input("no examples to evaluate".into()));
     }
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let mut pred = Vec::with_capacity(examples.len());
-    for (i, r) in predict_texts(model, encoder, &texts, limits).into_iter().enumerate() {
+    for (i, r) in predict_texts(model, encoder, &texts, limits)
+        .into_iter()
+        .enumerate()
+    {
         let p = r.map_err(|e| SentirError::Input(format!("example {}: {e}", i + 1)))?;
         pred.push(Prediction::from_probs(p).sentiment);
     }
@@ -114,8 +130,8 @@ pub fn evaluate(model: &Model, encoder: &TextEncoder, examples: &[Example], limi
         .into_iter()
         .map(|(g, (gold, pred))| (g, Metrics::from_pairs(&gold, &pred)))
         .collect();
-    let mean_group_macro_f1 =
-        (!groups.is_empty()).then(|| groups.values().map(|m| m.macro_f1).sum::<f64>() / groups.len() as f64);
+    let mean_group_macro_f1 = (!groups.is_empty())
+        .then(|| groups.values().map(|m| m.macro_f1).sum::<f64>() / groups.len() as f64);
     Ok(EvalReport {
         model: model.dir().display().to_string(),
         overall: Metrics::from_pairs(&gold, &pred),
@@ -130,7 +146,11 @@ impl EvalReport {
     pub fn to_table(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "model: {}", self.model);
-        let _ = writeln!(s, "{:<16} {:>6} {:>9} {:>9} {:>7} {:>7} {:>7}", "group", "n", "accuracy", "macro-F1", "F1 neg", "F1 neu", "F1 pos");
+        let _ = writeln!(
+            s,
+            "{:<16} {:>6} {:>9} {:>9} {:>7} {:>7} {:>7}",
+            "group", "n", "accuracy", "macro-F1", "F1 neg", "F1 neu", "F1 pos"
+        );
         let mut line = |name: &str, m: &Metrics| {
             let f = |c: Sentiment| m.classes[&c].f1;
             let _ = writeln!(
@@ -150,14 +170,34 @@ impl EvalReport {
         }
         line("ALL", &self.overall);
         if let Some(mean) = self.mean_group_macro_f1 {
-            let _ = writeln!(s, "mean macro-F1 over {} groups: {mean:.4}", self.groups.len());
+            let _ = writeln!(
+                s,
+                "mean macro-F1 over {} groups: {mean:.4}",
+                self.groups.len()
+            );
         }
-        let _ = writeln!(s, "\n{:<10} {:>9} {:>9} {:>9} {:>8}", "class", "precision", "recall", "F1", "support");
+        let _ = writeln!(
+            s,
+            "\n{:<10} {:>9} {:>9} {:>9} {:>8}",
+            "class", "precision", "recall", "F1", "support"
+        );
         for (c, v) in &self.overall.classes {
-            let _ = writeln!(s, "{:<10} {:>9.4} {:>9.4} {:>9.4} {:>8}", c.as_str(), v.precision, v.recall, v.f1, v.support);
+            let _ = writeln!(
+                s,
+                "{:<10} {:>9.4} {:>9.4} {:>9.4} {:>8}",
+                c.as_str(),
+                v.precision,
+                v.recall,
+                v.f1,
+                v.support
+            );
         }
         let _ = writeln!(s, "\nconfusion (rows gold, columns predicted)");
-        let _ = writeln!(s, "{:<10} {:>9} {:>9} {:>9}", "", "negative", "neutral", "positive");
+        let _ = writeln!(
+            s,
+            "{:<10} {:>9} {:>9} {:>9}",
+            "", "negative", "neutral", "positive"
+        );
         for c in Sentiment::ALL {
             let r = self.overall.confusion[c.index()];
             let _ = writeln!(s, "{:<10} {:>9} {:>9} {:>9}", c.as_str(), r[0], r[1], r[2]);

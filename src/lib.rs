@@ -14,6 +14,7 @@ pub mod model;
 pub mod pipeline;
 pub mod prediction;
 pub mod progress;
+pub mod report;
 pub mod sentiment;
 pub mod tokenize;
 pub mod train;

@@ -4,19 +4,28 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sentir::batch::BatchLimits;
 use sentir::classify::{self, ClassifyConfig};
-use sentir::io::Format;
 use sentir::eval::evaluate;
-use sentir::io::labelled::{read_examples, read_umsab, write_examples_csv, Example, LabelledColumns, UMSAB_LANGUAGES};
+use sentir::io::labelled::{
+    read_examples, read_umsab, write_examples_csv, Example, LabelledColumns, UMSAB_LANGUAGES,
+};
+use sentir::io::Format;
 use sentir::model::{self, e5, Model};
+use sentir::pipeline::{PipelineOptions, Summary};
+use sentir::report::data::ReportColumns;
+use sentir::report::stats::Period;
+use sentir::report::{self, ReportConfig};
 use sentir::tokenize::TextEncoder;
 use sentir::train::{self, TrainConfig};
-use sentir::pipeline::{PipelineOptions, Summary};
 use sentir::SentirError;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "sentir", version, about = "Label buyer messages positive / neutral / negative with a transformer model")]
+#[command(
+    name = "sentir",
+    version,
+    about = "Label buyer messages positive / neutral / negative with a transformer model"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +39,8 @@ enum Command {
     Train(TrainArgs),
     /// Score a model on labelled data: accuracy, macro-F1, per class, confusion, per group.
     Eval(EvalArgs),
+    /// Dashboard of a labelled export: report.json and a self-contained report.html.
+    Report(ReportArgs),
     /// Write UMSAB text/label file pairs as one labelled CSV (text,label,language).
     ImportUmsab {
         /// The UMSAB directory (holding <language>/<split>_{text,labels}.txt).
@@ -89,6 +100,7 @@ enum FormatArg {
     Csv,
     Jsonl,
     Text,
+    Parquet,
 }
 
 impl FormatArg {
@@ -98,6 +110,7 @@ impl FormatArg {
             FormatArg::Csv => Some(Format::Csv),
             FormatArg::Jsonl => Some(Format::Jsonl),
             FormatArg::Text => Some(Format::Text),
+            FormatArg::Parquet => Some(Format::Parquet),
         }
     }
 }
@@ -126,15 +139,22 @@ struct ModelArgs {
 
 impl ModelArgs {
     fn model_dir(&self) -> PathBuf {
-        self.model.clone().unwrap_or_else(classify::default_model_dir)
+        self.model
+            .clone()
+            .unwrap_or_else(classify::default_model_dir)
     }
     fn threads(&self) -> usize {
-        self.threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        self.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
     }
     fn limits(&self) -> Result<BatchLimits, SentirError> {
         if self.batch_size == 0 || self.max_batch_tokens == 0 {
-            return Err(SentirError::Usage("--batch-size and --max-batch-tokens must be positive".into()));
+            return Err(SentirError::Usage(
+                "--batch-size and --max-batch-tokens must be positive".into(),
+            ));
         }
         Ok(BatchLimits {
             max_rows: self.batch_size,
@@ -171,6 +191,48 @@ struct ClassifyArgs {
     quiet: bool,
     #[command(flatten)]
     model: ModelArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PeriodArg {
+    Day,
+    Week,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Labelled export written by `sentir classify` (CSV, JSONL or Parquet), or - for stdin
+    input: String,
+    /// Output directory for report.json and report.html
+    #[arg(short, long, default_value = "report")]
+    output: PathBuf,
+    /// Column with the message date [default: date, sent_at, created_at or timestamp]
+    #[arg(long)]
+    date_column: Option<String>,
+    /// Column with the product (enables the per-product sections)
+    #[arg(long)]
+    product_column: Option<String>,
+    /// Column with the thread / conversation id (enables threads and response times)
+    #[arg(long)]
+    thread_column: Option<String>,
+    /// Column with the sender (only buyer rows count as buyer messages; enables response times)
+    #[arg(long)]
+    sender_column: Option<String>,
+    /// Sender value of buyer messages (any other value is the seller side)
+    #[arg(long, default_value = "buyer")]
+    buyer_value: String,
+    /// Column with the message, quoted in the report [default: text, message, …]
+    #[arg(long)]
+    text_column: Option<String>,
+    /// Period of the time series
+    #[arg(long, value_enum, default_value = "week")]
+    period: PeriodArg,
+    /// CSV delimiter (one byte)
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    /// No summary on stderr
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -247,7 +309,11 @@ struct EvalArgs {
 }
 
 fn threads_or_all(t: Option<usize>) -> usize {
-    t.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+    t.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
 }
 
 fn read_all(files: &[PathBuf], cols: &LabelledColumns) -> anyhow::Result<Vec<Example>> {
@@ -278,7 +344,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(a) => classify_cmd(a),
         Command::Train(a) => train_cmd(a),
         Command::Eval(a) => eval_cmd(a),
-        Command::ImportUmsab { dir, split, languages, output } => {
+        Command::Report(a) => report_cmd(a),
+        Command::ImportUmsab {
+            dir,
+            split,
+            languages,
+            output,
+        } => {
             let langs: Vec<String> = match languages {
                 Some(l) => l.split(',').map(|s| s.trim().to_string()).collect(),
                 None => UMSAB_LANGUAGES.iter().map(|s| s.to_string()).collect(),
@@ -288,20 +360,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 all.extend(read_umsab(&dir, l, &split)?);
             }
             write_examples_csv(&output, &all)?;
-            eprintln!("sentir: wrote {} examples ({} languages) to {}", all.len(), langs.len(), output.display());
+            eprintln!(
+                "sentir: wrote {} examples ({} languages) to {}",
+                all.len(),
+                langs.len(),
+                output.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::PackModel { model, base, out } => {
             let n = model::pack::pack(&model, &base, &out)?;
-            eprintln!("sentir: packed {n} tensors into {}", out.join("trained.safetensors").display());
+            eprintln!(
+                "sentir: packed {n} tensors into {}",
+                out.join("trained.safetensors").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::AssembleModel { base, trained, out } => {
             model::pack::assemble(&base, &trained, &out)?;
-            eprintln!("sentir: assembled {}", out.join("model.safetensors").display());
+            eprintln!(
+                "sentir: assembled {}",
+                out.join("model.safetensors").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::ConvertE5 { blob, tokenizer, out } => {
+        Command::ConvertE5 {
+            blob,
+            tokenizer,
+            out,
+        } => {
             let h = e5::convert(&blob, &tokenizer, &out)?;
             eprintln!(
                 "sentir: wrote {} (BERT, {} layers, hidden {}, vocab {}, eps {:e})",
@@ -346,7 +433,11 @@ fn train_cmd(a: TrainArgs) -> anyhow::Result<ExitCode> {
         progress: !a.quiet,
         device: model::parse_device(&a.device)?,
     };
-    eprintln!("sentir: training on {} examples, validating on {}", train.len(), val.len());
+    eprintln!(
+        "sentir: training on {} examples, validating on {}",
+        train.len(),
+        val.len()
+    );
     let log = train::train(&cfg, &train, &val, &command)?;
     eprintln!(
         "sentir: kept epoch {} (val macro-F1 {:.4}) in {}",
@@ -367,12 +458,49 @@ fn eval_cmd(a: EvalArgs) -> anyhow::Result<ExitCode> {
     let examples = read_all(&a.data, &cols)?;
     let dir = a.model.model_dir();
     let m = Model::load(&dir, model::parse_device(&a.model.device)?)?;
-    let enc = TextEncoder::from_file(&dir.join("tokenizer.json"), a.model.max_length.min(m.config().max_input_tokens))?;
+    let enc = TextEncoder::from_file(
+        &dir.join("tokenizer.json"),
+        a.model.max_length.min(m.config().max_input_tokens),
+    )?;
     let report = evaluate(&m, &enc, &examples, a.model.limits()?)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report.to_table());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report_cmd(a: ReportArgs) -> anyhow::Result<ExitCode> {
+    if !a.delimiter.is_ascii() {
+        return Err(SentirError::Usage("--delimiter must be one ASCII character".into()).into());
+    }
+    let cfg = ReportConfig {
+        input: a.input,
+        out_dir: a.output,
+        columns: ReportColumns {
+            date: a.date_column,
+            product: a.product_column,
+            thread: a.thread_column,
+            sender: a.sender_column,
+            buyer_value: a.buyer_value,
+            text: a.text_column,
+        },
+        period: match a.period {
+            PeriodArg::Day => Period::Day,
+            PeriodArg::Week => Period::Week,
+        },
+        delimiter: a.delimiter as u8,
+    };
+    let s = report::report(&cfg).with_context(|| format!("report {}", cfg.input))?;
+    if !a.quiet {
+        eprintln!(
+            "sentir: report of {} rows ({} labelled buyer messages, {} with errors) -> {}",
+            s.rows,
+            s.labelled_buyer_messages,
+            s.errors,
+            s.html.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -425,6 +553,9 @@ fn print_summary(s: &Summary, output: &str) {
         eprintln!("  {e}");
     }
     if s.failed as usize > s.first_errors.len() {
-        eprintln!("  … and {} more (see the error column)", s.failed as usize - s.first_errors.len());
+        eprintln!(
+            "  … and {} more (see the error column)",
+            s.failed as usize - s.first_errors.len()
+        );
     }
 }

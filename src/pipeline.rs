@@ -126,7 +126,11 @@ pub fn run(
                             let ids = encoder
                                 .encode(t)
                                 .map_err(|e| format!("line {}: {e}", r.line));
-                            let lang = if detect { crate::langid::detect(t) } else { None };
+                            let lang = if detect {
+                                crate::langid::detect(t)
+                            } else {
+                                None
+                            };
                             (ids, lang)
                         }
                         Err(e) => (Err(e.clone()), None),
@@ -185,10 +189,12 @@ pub fn run(
                 }
             };
             let mut outcomes: Vec<Option<Outcome>> = vec![None; chunk.rows.len()];
-            let valid: Vec<usize> = (0..chunk.rows.len()).filter(|&i| chunk.ids[i].is_ok()).collect();
-            for i in 0..chunk.rows.len() {
-                if let Err(e) = &chunk.ids[i] {
-                    outcomes[i] = Some(Outcome::Failed(e.clone()));
+            let valid: Vec<usize> = (0..chunk.rows.len())
+                .filter(|&i| chunk.ids[i].is_ok())
+                .collect();
+            for (slot, ids) in outcomes.iter_mut().zip(&chunk.ids) {
+                if let Err(e) = ids {
+                    *slot = Some(Outcome::Failed(e.clone()));
                 }
             }
             let seqs: Vec<&[i64]> = valid
@@ -206,12 +212,15 @@ pub fn run(
                 padded += c.padded as u64;
                 for (&j, p) in batch.iter().zip(probs) {
                     let i = valid[j];
-                    outcomes[i] = Some(Outcome::Labelled(Prediction::from_probs(p), chunk.langs[i]));
+                    outcomes[i] =
+                        Some(Outcome::Labelled(Prediction::from_probs(p), chunk.langs[i]));
                 }
             }
             let outcomes: Vec<Outcome> = outcomes
                 .into_iter()
-                .map(|o| o.unwrap_or_else(|| Outcome::Failed("internal: row was not labelled".into())))
+                .map(|o| {
+                    o.unwrap_or_else(|| Outcome::Failed("internal: row was not labelled".into()))
+                })
                 .collect();
             let labelled = Labelled {
                 rows: chunk.rows,
@@ -247,7 +256,8 @@ pub fn predict_texts(
     texts: &[&str],
     limits: BatchLimits,
 ) -> Vec<std::result::Result<[f32; 3], String>> {
-    let ids: Vec<std::result::Result<Vec<i64>, String>> = texts.par_iter().map(|t| encoder.encode(t)).collect();
+    let ids: Vec<std::result::Result<Vec<i64>, String>> =
+        texts.par_iter().map(|t| encoder.encode(t)).collect();
     let mut out: Vec<std::result::Result<[f32; 3], String>> = ids
         .iter()
         .map(|r| match r {

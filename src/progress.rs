@@ -13,18 +13,18 @@ pub struct Progress {
 impl Progress {
     /// Shown only when `enabled` and stderr is a terminal. `total_bytes` gives an ETA.
     pub fn new(enabled: bool, total_bytes: Option<u64>) -> Progress {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let bar = match total_bytes {
-                Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()).with_style(
+        let bar = (enabled && std::io::stderr().is_terminal()).then(|| match total_bytes {
+            Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr())
+                .with_style(
                     ProgressStyle::with_template(
                         "{bar:30} {percent:>3}% {msg} elapsed {elapsed_precise} ETA {eta}",
                     )
                     .expect("valid template"),
                 ),
-                None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-                    .with_style(ProgressStyle::with_template("{spinner} {msg} elapsed {elapsed_precise}").expect("valid template")),
-            };
-            bar
+            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+                ProgressStyle::with_template("{spinner} {msg} elapsed {elapsed_precise}")
+                    .expect("valid template"),
+            ),
         });
         Progress {
             bar,

@@ -128,22 +128,48 @@ pub fn lr_at(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
 }
 
 /// Fine-tunes `cfg.base` on `train`, keeps the epoch with the best validation macro-F1.
-pub fn train(cfg: &TrainConfig, train: &[Example], val: &[Example], command: &str) -> Result<TrainLog> {
+pub fn train(
+    cfg: &TrainConfig,
+    train: &[Example],
+    val: &[Example],
+    command: &str,
+) -> Result<TrainLog> {
     if train.is_empty() || val.is_empty() {
-        return Err(SentirError::Usage("training and validation sets must not be empty".into()));
+        return Err(SentirError::Usage(
+            "training and validation sets must not be empty".into(),
+        ));
     }
-    if cfg.epochs == 0 || cfg.batch_size == 0 || !(cfg.lr > 0.0) {
-        return Err(SentirError::Usage("--epochs, --batch-size and --lr must be positive".into()));
+    if cfg.epochs == 0 || cfg.batch_size == 0 || cfg.lr.is_nan() || cfg.lr <= 0.0 {
+        return Err(SentirError::Usage(
+            "--epochs, --batch-size and --lr must be positive".into(),
+        ));
     }
     tch::manual_seed(cfg.seed as i64);
-    let (model, missing) = Model::load_with(&cfg.base, cfg.device, Weights::AllowMissing, Some(&LabelMap::three_class()))?;
+    let (model, missing) = Model::load_with(
+        &cfg.base,
+        cfg.device,
+        Weights::AllowMissing,
+        Some(&LabelMap::three_class()),
+    )?;
     let prefix = model.config().arch.base_prefix(&model.config().model_type);
-    let encoder_missing: Vec<&String> = missing.iter().filter(|m| m.starts_with(&format!("{prefix}.embeddings")) || m.starts_with(&format!("{prefix}.encoder"))).collect();
+    let encoder_missing: Vec<&String> = missing
+        .iter()
+        .filter(|m| {
+            m.starts_with(&format!("{prefix}.embeddings"))
+                || m.starts_with(&format!("{prefix}.encoder"))
+        })
+        .collect();
     if !encoder_missing.is_empty() {
-        return Err(SentirError::model(&cfg.base, format!("encoder weights missing: {encoder_missing:?}")));
+        return Err(SentirError::model(
+            &cfg.base,
+            format!("encoder weights missing: {encoder_missing:?}"),
+        ));
     }
     if !missing.is_empty() && cfg.progress {
-        eprintln!("sentir: new (randomly initialised) weights: {}", missing.join(", "));
+        eprintln!(
+            "sentir: new (randomly initialised) weights: {}",
+            missing.join(", ")
+        );
     }
     let max_len = cfg.max_length.min(model.config().max_input_tokens);
     let encoder = TextEncoder::from_file(&cfg.base.join("tokenizer.json"), max_len)?;
@@ -173,7 +199,11 @@ pub fn train(cfg: &TrainConfig, train: &[Example], val: &[Example], command: &st
     let ids: Vec<Vec<i64>> = train
         .par_iter()
         .enumerate()
-        .map(|(i, e)| encoder.encode(&e.text).map_err(|m| format!("training example {}: {m}", i + 1)))
+        .map(|(i, e)| {
+            encoder
+                .encode(&e.text)
+                .map_err(|m| format!("training example {}: {m}", i + 1))
+        })
         .collect::<std::result::Result<_, _>>()
         .map_err(SentirError::Input)?;
     let lengths: Vec<usize> = ids.iter().map(Vec::len).collect();
@@ -200,20 +230,27 @@ pub fn train(cfg: &TrainConfig, train: &[Example], val: &[Example], command: &st
         for batch in epoch_batches(&lengths, cfg.batch_size, &mut rng) {
             let seqs: Vec<&[i64]> = batch.iter().map(|&i| ids[i].as_slice()).collect();
             let c = collate(&seqs, pad, cfg.device);
-            let y = Tensor::from_slice(&batch.iter().map(|&i| labels[i]).collect::<Vec<_>>()).to_device(cfg.device);
+            let y = Tensor::from_slice(&batch.iter().map(|&i| labels[i]).collect::<Vec<_>>())
+                .to_device(cfg.device);
             let logits = model.logits(&c.input_ids, &c.mask, true);
             let loss = logits.cross_entropy_for_logits(&y);
             opt.set_lr(lr_at(step, total, warmup, cfg.lr));
             opt.backward_step_clip_norm(&loss, cfg.clip_norm);
             let l = f64::try_from(loss.to_kind(Kind::Double))?;
             if !l.is_finite() {
-                return Err(SentirError::Other(format!("training diverged at step {step} (loss {l}); lower --lr")));
+                return Err(SentirError::Other(format!(
+                    "training diverged at step {step} (loss {l}); lower --lr"
+                )));
             }
             loss_sum += l;
             loss_n += 1;
             step += 1;
             if let Some(b) = &bar {
-                b.set_message(format!("epoch {epoch}/{} loss {:.4}", cfg.epochs, loss_sum / loss_n as f64));
+                b.set_message(format!(
+                    "epoch {epoch}/{} loss {:.4}",
+                    cfg.epochs,
+                    loss_sum / loss_n as f64
+                ));
                 b.inc(1);
             } else if cfg.progress && step % 100 == 0 {
                 eprintln!(
@@ -265,14 +302,21 @@ pub fn train(cfg: &TrainConfig, train: &[Example], val: &[Example], command: &st
 fn progress_bar(enabled: bool, total: u64) -> Option<ProgressBar> {
     (enabled && std::io::stderr().is_terminal()).then(|| {
         ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} steps {msg} {per_sec} ETA {eta}").expect("valid template"),
+            ProgressStyle::with_template("{bar:30} {pos}/{len} steps {msg} {per_sec} ETA {eta}")
+                .expect("valid template"),
         )
     })
 }
 
 /// Writes an HF-format directory: config.json (with id2label), tokenizer.json,
 /// model.safetensors (fp32, transformers names), training.json.
-pub fn save_model(model: &Model, encoder: &TextEncoder, out: &Path, log: &TrainLog, val: &Metrics) -> Result<()> {
+pub fn save_model(
+    model: &Model,
+    encoder: &TextEncoder,
+    out: &Path,
+    log: &TrainLog,
+    val: &Metrics,
+) -> Result<()> {
     let tmp = TempDir::beside(out)?;
     let mut tensors: Vec<(String, Tensor)> = model
         .var_store()
@@ -280,7 +324,8 @@ pub fn save_model(model: &Model, encoder: &TextEncoder, out: &Path, log: &TrainL
         .into_iter()
         .map(|(k, v)| (k, v.detach().to_device(Device::Cpu)))
         .collect();
-    weights::save(&mut tensors, &tmp.path().join("model.safetensors")).map_err(SentirError::Other)?;
+    weights::save(&mut tensors, &tmp.path().join("model.safetensors"))
+        .map_err(SentirError::Other)?;
     write_config(model, tmp.path())?;
     encoder
         .tokenizer()
@@ -289,7 +334,8 @@ pub fn save_model(model: &Model, encoder: &TextEncoder, out: &Path, log: &TrainL
     let mut log = log.clone();
     log.best_val_macro_f1 = val.macro_f1;
     let json = serde_json::to_vec_pretty(&log).expect("log serializes");
-    std::fs::write(tmp.path().join("training.json"), json).map_err(|e| SentirError::io(tmp.path(), e))?;
+    std::fs::write(tmp.path().join("training.json"), json)
+        .map_err(|e| SentirError::io(tmp.path(), e))?;
     tmp.persist(out)
 }
 
@@ -306,13 +352,16 @@ pub fn write_config(model: &Model, dir: &Path) -> Result<()> {
     };
     let obj = raw.as_object_mut().expect("config is an object");
     obj.insert("architectures".into(), serde_json::json!([arch]));
-    let label2id: serde_json::Map<String, serde_json::Value> =
-        Sentiment::ALL.iter().map(|s| (s.as_str().to_string(), (s.index() as u64).into())).collect();
+    let label2id: serde_json::Map<String, serde_json::Value> = Sentiment::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), (s.index() as u64).into()))
+        .collect();
     obj.insert("label2id".into(), label2id.into());
     obj.insert("problem_type".into(), "single_label_classification".into());
     obj.remove("num_labels");
     let text = serde_json::to_string_pretty(&raw).expect("config serializes") + "\n";
-    std::fs::write(dir.join("config.json"), text).map_err(|e| SentirError::io(dir.join("config.json"), e))
+    std::fs::write(dir.join("config.json"), text)
+        .map_err(|e| SentirError::io(dir.join("config.json"), e))
 }
 
 #[cfg(test)]

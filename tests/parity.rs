@@ -20,7 +20,9 @@ struct Expected {
 }
 
 fn fixture(name: &str) -> (PathBuf, Expected) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models").join(name);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models")
+        .join(name);
     let text = std::fs::read_to_string(dir.join("expected.json")).unwrap();
     (dir, serde_json::from_str(&text).unwrap())
 }
@@ -35,7 +37,10 @@ fn assert_close(name: &str, what: &str, got: &[Vec<f32>], want: &[Vec<f32>]) {
     assert_eq!(got.len(), want.len());
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
         for (a, b) in g.iter().zip(w) {
-            assert!((a - b).abs() <= TOLERANCE, "{name} {what} text {i}: got {g:?}, transformers {w:?}");
+            assert!(
+                (a - b).abs() <= TOLERANCE,
+                "{name} {what} text {i}: got {g:?}, transformers {w:?}"
+            );
         }
     }
 }
@@ -45,7 +50,10 @@ fn check(name: &str) {
     let model = Model::load(&dir, Device::Cpu).unwrap();
     let enc = TextEncoder::from_file(&dir.join("tokenizer.json"), exp.max_length).unwrap();
     let ids: Vec<Vec<i64>> = exp.texts.iter().map(|t| enc.encode(t).unwrap()).collect();
-    assert_eq!(ids, exp.input_ids, "{name}: token ids differ from Python tokenizers");
+    assert_eq!(
+        ids, exp.input_ids,
+        "{name}: token ids differ from Python tokenizers"
+    );
     let pad = model.config().pad_token_id;
 
     let single: Vec<Vec<f32>> = ids
@@ -104,6 +112,13 @@ fn layer_norm_eps_is_read_from_config() {
     let model = Model::load(tmp.path(), Device::Cpu).unwrap();
     let c = collate(&[exp.input_ids[0].as_slice()], 1, Device::Cpu);
     let got = rows(&tch::no_grad(|| model.logits(&c.input_ids, &c.mask, false)))[0].clone();
-    let diff = got.iter().zip(&exp.logits_single[0]).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
-    assert!(diff > 10.0 * TOLERANCE, "eps change had no visible effect ({diff})");
+    let diff = got
+        .iter()
+        .zip(&exp.logits_single[0])
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
+    assert!(
+        diff > 10.0 * TOLERANCE,
+        "eps change had no visible effect ({diff})"
+    );
 }

@@ -30,14 +30,23 @@ impl CsvSource {
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let f = if i == 0 { f.strip_prefix(b"\xef\xbb\xbf").unwrap_or(f) } else { f };
+                let f = if i == 0 {
+                    f.strip_prefix(b"\xef\xbb\xbf").unwrap_or(f)
+                } else {
+                    f
+                };
                 f.to_vec()
             })
             .collect();
         if header.is_empty() || header.iter().all(|h| h.is_empty()) {
-            return Err(SentirError::Input(format!("{name}: empty input, no CSV header")));
+            return Err(SentirError::Input(format!(
+                "{name}: empty input, no CSV header"
+            )));
         }
-        let names: Vec<String> = header.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect();
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
         let text_col = find_text_column(&names, text_column)?;
         Ok(CsvSource {
             reader,
@@ -66,7 +75,10 @@ impl RowSource for CsvSource {
                 .skip(width)
                 .map(|f| format!("{:?}", String::from_utf8_lossy(f)))
                 .collect();
-            let mut msg = format!("line {line}: row has {} fields, the header has {width}", rec.len());
+            let mut msg = format!(
+                "line {line}: row has {} fields, the header has {width}",
+                rec.len()
+            );
             if !extra.is_empty() {
                 msg.push_str(&format!(" (extra fields: {})", extra.join(", ")));
             }
@@ -82,7 +94,10 @@ impl RowSource for CsvSource {
             }
             rec = fixed;
         } else if text.is_ok() && rec[self.text_col].contains(&0) {
-            text = Err(format!("line {line}: {} contains a NUL byte", self.text_name));
+            text = Err(format!(
+                "line {line}: {} contains a NUL byte",
+                self.text_name
+            ));
         }
         Ok(Some(Row {
             line,
@@ -144,11 +159,20 @@ impl<W: Write + Send> CsvSink<W> {
 
 impl<W: Write + Send> RowSink for CsvSink<W> {
     fn write_row(&mut self, row: &Row, outcome: &Outcome) -> Result<()> {
-        let Payload::Fields(rec) = &row.payload else {
-            return Err(SentirError::Usage(
-                "CSV output needs CSV or text input; write JSONL input to a .jsonl output".into(),
-            ));
-        };
+        let rec =
+            match &row.payload {
+                Payload::Fields(rec) => rec,
+                Payload::Arrow { .. } => return Err(SentirError::Usage(
+                    "CSV output needs CSV or text input; write Parquet input to a .parquet output"
+                        .into(),
+                )),
+                Payload::Object(_) | Payload::Raw(_) => {
+                    return Err(SentirError::Usage(
+                        "CSV output needs CSV or text input; write JSONL input to a .jsonl output"
+                            .into(),
+                    ))
+                }
+            };
         let values = outcome.values();
         let mut out: Vec<&[u8]> = rec.iter().collect();
         out.resize(self.width, b"");

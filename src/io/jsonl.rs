@@ -30,11 +30,15 @@ impl JsonlSource {
         }
     }
 
-    fn text_of(&mut self, obj: &Map<String, Value>, line: u64) -> Result<std::result::Result<String, String>> {
+    fn text_of(
+        &mut self,
+        obj: &Map<String, Value>,
+        line: u64,
+    ) -> Result<std::result::Result<String, String>> {
         if self.text_field.is_none() {
-            let found = TEXT_COLUMN_CANDIDATES.iter().find_map(|c| {
-                obj.keys().find(|k| k.eq_ignore_ascii_case(c)).cloned()
-            });
+            let found = TEXT_COLUMN_CANDIDATES
+                .iter()
+                .find_map(|c| obj.keys().find(|k| k.eq_ignore_ascii_case(c)).cloned());
             match found {
                 Some(k) => self.text_field = Some(k),
                 None => {
@@ -50,9 +54,14 @@ impl JsonlSource {
         Ok(match obj.get(key) {
             None if self.explicit || line > 0 => Err(format!("line {line}: no {key:?} field")),
             None => Err(format!("line {line}: no {key:?} field")),
-            Some(Value::String(s)) if s.trim().is_empty() => Err(format!("line {line}: field {key:?} is empty")),
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                Err(format!("line {line}: field {key:?} is empty"))
+            }
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(v) => Err(format!("line {line}: field {key:?} is {}, not a string", kind(v))),
+            Some(v) => Err(format!(
+                "line {line}: field {key:?} is {}, not a string",
+                kind(v)
+            )),
         })
     }
 }
@@ -89,7 +98,10 @@ impl RowSource for JsonlSource {
         let row = match std::str::from_utf8(bytes) {
             Err(e) => Row {
                 line,
-                text: Err(format!("line {line}: not valid UTF-8 (byte {})", e.valid_up_to())),
+                text: Err(format!(
+                    "line {line}: not valid UTF-8 (byte {})",
+                    e.valid_up_to()
+                )),
                 payload: Payload::Raw(String::from_utf8_lossy(bytes).into_owned()),
             },
             Ok(s) if s.trim().is_empty() => Row {
@@ -113,7 +125,10 @@ impl RowSource for JsonlSource {
                 }
                 Ok(v) => Row {
                     line,
-                    text: Err(format!("line {line}: the JSON value is {}, not an object", kind(&v))),
+                    text: Err(format!(
+                        "line {line}: the JSON value is {}, not an object",
+                        kind(&v)
+                    )),
                     payload: Payload::Raw(s.to_string()),
                 },
             },
@@ -139,10 +154,18 @@ pub struct JsonlSink<W: Write + Send> {
 
 impl<W: Write + Send> JsonlSink<W> {
     /// `columns` names the fields of CSV/text rows.
-    pub fn new(out: W, columns: Option<&[Vec<u8>]>, commit: Box<dyn FnOnce(W) -> Result<()> + Send>) -> JsonlSink<W> {
+    pub fn new(
+        out: W,
+        columns: Option<&[Vec<u8>]>,
+        commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
+    ) -> JsonlSink<W> {
         JsonlSink {
             out,
-            columns: columns.map(|c| c.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect()),
+            columns: columns.map(|c| {
+                c.iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect()
+            }),
             commit,
         }
     }
@@ -156,6 +179,11 @@ impl<W: Write + Send> RowSink for JsonlSink<W> {
                 let mut o = Map::new();
                 o.insert("raw".into(), Value::String(s.clone()));
                 o
+            }
+            Payload::Arrow { .. } => {
+                return Err(SentirError::Usage(
+                    "JSONL output needs CSV, text or JSONL input; write Parquet input to a .parquet output".into(),
+                ))
             }
             Payload::Fields(rec) => {
                 let cols = self.columns.as_deref().unwrap_or_default();

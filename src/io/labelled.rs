@@ -42,15 +42,23 @@ impl Default for LabelledColumns {
 /// Reads every example of a CSV or JSONL file. Any bad row is an error naming its line:
 /// training on silently skipped rows would hide data problems.
 pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>> {
-    let spec = path.to_str().ok_or_else(|| SentirError::Usage(format!("{}: path is not UTF-8", path.display())))?;
+    let spec = path
+        .to_str()
+        .ok_or_else(|| SentirError::Usage(format!("{}: path is not UTF-8", path.display())))?;
     let (mut source, _, _) = open_source(spec, None, cols.text.as_deref(), b',')?;
-    let header: Option<Vec<String>> = source
-        .columns()
-        .map(|c| c.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect());
+    let header: Option<Vec<String>> = source.columns().map(|c| {
+        c.iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect()
+    });
     let col_index = |name: &str| -> Result<Option<usize>> {
         Ok(match &header {
             Some(h) => Some(super::find_text_column(h, Some(name)).map_err(|_| {
-                SentirError::Usage(format!("{}: no column {name:?}; the columns are: {}", path.display(), h.join(", ")))
+                SentirError::Usage(format!(
+                    "{}: no column {name:?}; the columns are: {}",
+                    path.display(),
+                    h.join(", ")
+                ))
             })?),
             None => None,
         })
@@ -95,12 +103,25 @@ fn field(row: &Row, idx: Option<usize>, key: &str) -> Option<String> {
             v => Some(v.to_string()),
         },
         Payload::Raw(_) => None,
+        Payload::Arrow { batch, row } => {
+            let i = batch.schema().index_of(key).ok()?;
+            crate::io::parquet::value_string(batch, i, *row)
+                .ok()
+                .flatten()
+        }
     }
 }
 
 /// The UMSAB languages, in the benchmark's order.
 pub const UMSAB_LANGUAGES: [&str; 8] = [
-    "arabic", "english", "french", "german", "hindi", "italian", "portuguese", "spanish",
+    "arabic",
+    "english",
+    "french",
+    "german",
+    "hindi",
+    "italian",
+    "portuguese",
+    "spanish",
 ];
 
 /// Reads `DIR/<language>/<split>_{text,labels}.txt` (labels 0/1/2; the files have no
@@ -148,12 +169,19 @@ pub fn read_umsab(dir: &Path, language: &str, split: &str) -> Result<Vec<Example
 pub fn write_examples_csv(path: &Path, examples: &[Example]) -> Result<()> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let csv_err = |e: ::csv::Error| SentirError::Other(format!("cannot write CSV: {e}"));
-    w.write_record(["text", "label", "language"]).map_err(csv_err)?;
+    w.write_record(["text", "label", "language"])
+        .map_err(csv_err)?;
     for e in examples {
-        w.write_record([e.text.as_str(), e.label.as_str(), e.group.as_deref().unwrap_or("")])
-            .map_err(csv_err)?;
+        w.write_record([
+            e.text.as_str(),
+            e.label.as_str(),
+            e.group.as_deref().unwrap_or(""),
+        ])
+        .map_err(csv_err)?;
     }
-    let bytes = w.into_inner().map_err(|e| SentirError::Other(e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| SentirError::Other(e.to_string()))?;
     super::atomic::write_file(path, &bytes)
 }
 
@@ -173,7 +201,9 @@ mod tests {
         assert_eq!(ex[1].label, Sentiment::Negative);
         assert_eq!(ex[2].group.as_deref(), Some("spanish"));
         std::fs::write(es.join("val_labels.txt"), "2\n7\n1").unwrap();
-        let e = read_umsab(dir.path(), "spanish", "val").unwrap_err().to_string();
+        let e = read_umsab(dir.path(), "spanish", "val")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 2") && e.contains("\"7\""), "{e}");
     }
 
@@ -182,14 +212,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.csv");
         let ex = vec![
-            Example { text: "Todo perfecto, gracias".into(), label: Sentiment::Positive, group: Some("es".into()) },
-            Example { text: "¿Tienen talla 42?".into(), label: Sentiment::Neutral, group: Some("es".into()) },
+            Example {
+                text: "Todo perfecto, gracias".into(),
+                label: Sentiment::Positive,
+                group: Some("es".into()),
+            },
+            Example {
+                text: "¿Tienen talla 42?".into(),
+                label: Sentiment::Neutral,
+                group: Some("es".into()),
+            },
         ];
         write_examples_csv(&p, &ex).unwrap();
-        let cols = LabelledColumns { group: Some("language".into()), ..Default::default() };
+        let cols = LabelledColumns {
+            group: Some("language".into()),
+            ..Default::default()
+        };
         assert_eq!(read_examples(&p, &cols).unwrap(), ex);
         std::fs::write(&p, "text,label\nhola,positive\nadios,happy\n").unwrap();
-        let e = read_examples(&p, &LabelledColumns::default()).unwrap_err().to_string();
+        let e = read_examples(&p, &LabelledColumns::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3") && e.contains("happy"), "{e}");
     }
 }

@@ -1,9 +1,10 @@
-//! Input formats (CSV, JSONL, plain text) and writing rows back out with their labels.
+//! Input formats (CSV, JSONL, plain text, Parquet) and writing rows back out with their labels.
 
 pub mod atomic;
 pub mod csv;
 pub mod jsonl;
 pub mod labelled;
+pub mod parquet;
 pub mod text;
 
 use crate::error::{Result, SentirError};
@@ -13,8 +14,18 @@ use std::path::Path;
 
 /// Column names tried, case-insensitively, when `--text-column` is not given.
 pub const TEXT_COLUMN_CANDIDATES: [&str; 12] = [
-    "text", "message", "mensaje", "texto", "mensagem", "body", "content", "comment", "review",
-    "nachricht", "messaggio", "message_text",
+    "text",
+    "message",
+    "mensaje",
+    "texto",
+    "mensagem",
+    "body",
+    "content",
+    "comment",
+    "review",
+    "nachricht",
+    "messaggio",
+    "message_text",
 ];
 
 /// An input or output format.
@@ -26,15 +37,18 @@ pub enum Format {
     Jsonl,
     /// One message per line.
     Text,
+    /// Apache Parquet (columns keep their types; labels are added as columns).
+    Parquet,
 }
 
 impl Format {
-    /// Parses `csv`, `jsonl` (or `ndjson`, `json`), `text` (or `txt`).
+    /// Parses `csv`, `jsonl` (or `ndjson`, `json`), `text` (or `txt`), `parquet` (or `pq`).
     pub fn parse(s: &str) -> Option<Format> {
         match s.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "text" | "txt" => Some(Format::Text),
+            "parquet" | "pq" => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -66,6 +80,13 @@ pub enum Payload {
     Object(serde_json::Map<String, serde_json::Value>),
     /// A JSONL line that is not a JSON object (kept as text under the key `raw`).
     Raw(String),
+    /// A row of a Parquet record batch (shared by the rows of the batch).
+    Arrow {
+        /// The batch the row belongs to.
+        batch: std::sync::Arc<arrow_array::RecordBatch>,
+        /// The row's index in the batch.
+        row: usize,
+    },
 }
 
 /// A stream of input rows.
@@ -76,6 +97,10 @@ pub trait RowSource: Send {
     fn position(&self) -> u64;
     /// Column names for field rows (CSV header, or `["text"]` for plain text).
     fn columns(&self) -> Option<Vec<Vec<u8>>>;
+    /// The Arrow schema of Parquet input (`None` for the other formats).
+    fn arrow_schema(&self) -> Option<arrow_schema::SchemaRef> {
+        None
+    }
 }
 
 /// Where labelled rows are written.
@@ -113,8 +138,8 @@ impl Input {
         })
     }
 
-    /// Picks the format from the extension, else from the first bytes: a `{` means JSONL, a
-    /// first line whose comma-separated fields include a text column name means CSV,
+    /// Picks the format from the extension, else from the first bytes: `PAR1` means Parquet,
+    /// a `{` JSONL, a first line whose comma-separated fields include a text column name CSV,
     /// anything else is plain text.
     pub fn detect_format(&mut self, text_column: Option<&str>) -> Result<Format> {
         if self.name != "-" {
@@ -128,6 +153,9 @@ impl Input {
             .map_err(|e| SentirError::io(&self.name, e))?;
         let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
         let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        if head.starts_with(b"PAR1") {
+            return Ok(Format::Parquet);
+        }
         let first_line = String::from_utf8_lossy(first_line);
         if first_line.trim_start().starts_with('{') {
             return Ok(Format::Jsonl);
@@ -179,7 +207,11 @@ pub(crate) fn chomp(mut line: &[u8]) -> &[u8] {
 }
 
 /// Checks a message: valid UTF-8 and not blank.
-pub(crate) fn check_text(bytes: &[u8], line: u64, what: &str) -> std::result::Result<String, String> {
+pub(crate) fn check_text(
+    bytes: &[u8],
+    line: u64,
+    what: &str,
+) -> std::result::Result<String, String> {
     match std::str::from_utf8(bytes) {
         Err(e) => Err(format!(
             "line {line}: {what} is not valid UTF-8 (byte {})",
@@ -196,7 +228,10 @@ mod tests {
 
     #[test]
     fn text_column_lookup() {
-        let cols: Vec<String> = ["id", "Mensaje", "date"].iter().map(|s| s.to_string()).collect();
+        let cols: Vec<String> = ["id", "Mensaje", "date"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(find_text_column(&cols, None).unwrap(), 1);
         assert_eq!(find_text_column(&cols, Some("date")).unwrap(), 2);
         let e = find_text_column(&cols, Some("body")).unwrap_err();
@@ -207,7 +242,10 @@ mod tests {
     #[test]
     fn text_checks_name_line_and_reason() {
         assert_eq!(check_text(b"hola", 3, "text").unwrap(), "hola");
-        assert_eq!(check_text(b"  \t", 4, "text").unwrap_err(), "line 4: text is empty");
+        assert_eq!(
+            check_text(b"  \t", 4, "text").unwrap_err(),
+            "line 4: text is empty"
+        );
         let e = check_text(b"ab\xff", 5, "text").unwrap_err();
         assert!(e.starts_with("line 5: text is not valid UTF-8"), "{e}");
     }

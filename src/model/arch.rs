@@ -35,7 +35,14 @@ impl SequenceClassifier for Roberta {
     fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
         let positions = mask.cumsum(1, tch::Kind::Int64) * mask + self.pad;
         self.net
-            .forward_t(Some(input_ids), Some(mask), None, Some(&positions), None, train)
+            .forward_t(
+                Some(input_ids),
+                Some(mask),
+                None,
+                Some(&positions),
+                None,
+                train,
+            )
             .logits
     }
 }

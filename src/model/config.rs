@@ -58,8 +58,8 @@ impl ModelConfig {
     /// Reads and checks `config.json`.
     pub fn from_file(path: &Path) -> Result<ModelConfig, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
         ModelConfig::from_value(value)
     }
 
@@ -138,10 +138,9 @@ fn parse_id2label(obj: &Map<String, Value>) -> Result<BTreeMap<usize, String>, S
         }
         Some(_) => return Err("id2label is not an object".into()),
         None => {
-            let n = obj
-                .get("num_labels")
-                .and_then(Value::as_u64)
-                .ok_or("config.json has neither id2label nor num_labels: not a classification model")?;
+            let n = obj.get("num_labels").and_then(Value::as_u64).ok_or(
+                "config.json has neither id2label nor num_labels: not a classification model",
+            )?;
             for i in 0..n as usize {
                 out.insert(i, format!("LABEL_{i}"));
             }

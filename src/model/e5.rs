@@ -39,6 +39,7 @@ pub struct E5Header {
     pub pad: i64,
 }
 
+#[derive(Debug)]
 struct Entry {
     dtype: u8,
     n: usize,
@@ -47,6 +48,7 @@ struct Entry {
 }
 
 /// A parsed blob.
+#[derive(Debug)]
 pub struct E5Blob {
     data: Vec<u8>,
     /// Encoder shape.
@@ -119,12 +121,21 @@ impl E5Blob {
         let mut dir = HashMap::with_capacity(count);
         for _ in 0..count {
             let len = c.u16()? as usize;
-            let name = String::from_utf8(c.take(len)?.to_vec()).map_err(|_| "tensor name is not UTF-8")?;
+            let name =
+                String::from_utf8(c.take(len)?.to_vec()).map_err(|_| "tensor name is not UTF-8")?;
             let dtype = c.take(1)?[0];
             let n = c.u32()? as usize;
             let off = c.u64()? as usize;
             let bytes = c.u64()? as usize;
-            dir.insert(name, Entry { dtype, n, off, bytes });
+            dir.insert(
+                name,
+                Entry {
+                    dtype,
+                    n,
+                    off,
+                    bytes,
+                },
+            );
         }
         let [hidden, layers, heads, ffn, vocab, max_pos, type_vocab] = dims;
         Ok(E5Blob {
@@ -162,7 +173,7 @@ impl E5Blob {
                     .collect()
             }
             1 => {
-                if n % 32 != 0 {
+                if !n.is_multiple_of(32) {
                     return Err(format!("q4 tensor {name} is not made of 32-value blocks"));
                 }
                 let raw = self.slice(e.off, n / 32 * 18, name)?;
@@ -188,7 +199,10 @@ impl E5Blob {
     fn slice(&self, off: usize, len: usize, name: &str) -> Result<&[u8], String> {
         let e = &self.dir[name];
         if len > e.bytes {
-            return Err(format!("tensor {name}: {len} bytes needed, {} stored", e.bytes));
+            return Err(format!(
+                "tensor {name}: {len} bytes needed, {} stored",
+                e.bytes
+            ));
         }
         self.data
             .get(off..off + len)
@@ -200,11 +214,26 @@ impl E5Blob {
         let h = &self.header;
         let (hd, ff) = (h.hidden, h.ffn);
         let mut t = vec![
-            ("embeddings.word_embeddings.weight".to_string(), self.tensor("emb.word", h.vocab, hd)?),
-            ("embeddings.position_embeddings.weight".into(), self.tensor("emb.pos", h.max_pos, hd)?),
-            ("embeddings.token_type_embeddings.weight".into(), self.tensor("emb.type", h.type_vocab, hd)?),
-            ("embeddings.LayerNorm.weight".into(), self.tensor("emb.ln.w", hd, 0)?),
-            ("embeddings.LayerNorm.bias".into(), self.tensor("emb.ln.b", hd, 0)?),
+            (
+                "embeddings.word_embeddings.weight".to_string(),
+                self.tensor("emb.word", h.vocab, hd)?,
+            ),
+            (
+                "embeddings.position_embeddings.weight".into(),
+                self.tensor("emb.pos", h.max_pos, hd)?,
+            ),
+            (
+                "embeddings.token_type_embeddings.weight".into(),
+                self.tensor("emb.type", h.type_vocab, hd)?,
+            ),
+            (
+                "embeddings.LayerNorm.weight".into(),
+                self.tensor("emb.ln.w", hd, 0)?,
+            ),
+            (
+                "embeddings.LayerNorm.bias".into(),
+                self.tensor("emb.ln.b", hd, 0)?,
+            ),
         ];
         let linears = [
             ("q", "attention.self.query", hd, hd),
@@ -217,12 +246,27 @@ impl E5Blob {
         for l in 0..h.layers {
             let pre = format!("encoder.layer.{l}.");
             for (short, hf, rows, cols) in linears {
-                t.push((format!("{pre}{hf}.weight"), self.tensor(&format!("l{l}.{short}.w"), rows, cols)?));
-                t.push((format!("{pre}{hf}.bias"), self.tensor(&format!("l{l}.{short}.b"), rows, 0)?));
+                t.push((
+                    format!("{pre}{hf}.weight"),
+                    self.tensor(&format!("l{l}.{short}.w"), rows, cols)?,
+                ));
+                t.push((
+                    format!("{pre}{hf}.bias"),
+                    self.tensor(&format!("l{l}.{short}.b"), rows, 0)?,
+                ));
             }
-            for (short, hf) in [("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")] {
-                t.push((format!("{pre}{hf}.weight"), self.tensor(&format!("l{l}.{short}.w"), hd, 0)?));
-                t.push((format!("{pre}{hf}.bias"), self.tensor(&format!("l{l}.{short}.b"), hd, 0)?));
+            for (short, hf) in [
+                ("aln", "attention.output.LayerNorm"),
+                ("oln", "output.LayerNorm"),
+            ] {
+                t.push((
+                    format!("{pre}{hf}.weight"),
+                    self.tensor(&format!("l{l}.{short}.w"), hd, 0)?,
+                ));
+                t.push((
+                    format!("{pre}{hf}.bias"),
+                    self.tensor(&format!("l{l}.{short}.b"), hd, 0)?,
+                ));
             }
         }
         Ok(t)
@@ -262,7 +306,8 @@ pub fn convert(blob: &Path, tokenizer: &Path, out: &Path) -> Result<E5Header> {
     let cfg = serde_json::to_string_pretty(&b.config_json()).expect("config serializes");
     std::fs::write(tmp.path().join("config.json"), cfg + "\n")
         .map_err(|e| SentirError::io(tmp.path().join("config.json"), e))?;
-    std::fs::copy(tokenizer, tmp.path().join("tokenizer.json")).map_err(|e| SentirError::io(tokenizer, e))?;
+    std::fs::copy(tokenizer, tmp.path().join("tokenizer.json"))
+        .map_err(|e| SentirError::io(tokenizer, e))?;
     tmp.persist(out)?;
     Ok(b.header)
 }
@@ -273,7 +318,9 @@ mod tests {
 
     #[test]
     fn rejects_wrong_magic_and_truncation() {
-        assert!(E5Blob::parse(b"GGUF0000".to_vec()).unwrap_err().contains("magic"));
+        assert!(E5Blob::parse(b"GGUF0000".to_vec())
+            .unwrap_err()
+            .contains("magic"));
         let mut b = b"E5S1".to_vec();
         b.extend_from_slice(&1u32.to_le_bytes());
         assert!(E5Blob::parse(b).unwrap_err().contains("truncated"));

@@ -32,8 +32,9 @@ impl LabelMap {
             let name = id2label
                 .get(&i)
                 .ok_or_else(|| format!("id2label has no class {i} (indices must be 0..{n})"))?;
-            let s = map_label(name, i, n)
-                .ok_or_else(|| format!("cannot map label {name:?} (class {i} of {n}) to negative/neutral/positive"))?;
+            let s = map_label(name, i, n).ok_or_else(|| {
+                format!("cannot map label {name:?} (class {i} of {n}) to negative/neutral/positive")
+            })?;
             classes.push(s);
             names.push(name.clone());
         }
@@ -49,7 +50,10 @@ impl LabelMap {
     pub fn three_class() -> LabelMap {
         LabelMap {
             classes: Sentiment::ALL.to_vec(),
-            names: Sentiment::ALL.iter().map(|s| s.as_str().to_string()).collect(),
+            names: Sentiment::ALL
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
         }
     }
 
@@ -97,7 +101,10 @@ fn map_label(name: &str, index: usize, n: usize) -> Option<Sentiment> {
     if let Some(stars) = leading_number(&l).filter(|_| l.contains("star")) {
         return stars_to_sentiment(stars);
     }
-    if let Some(k) = l.strip_prefix("label_").and_then(|k| k.parse::<usize>().ok()) {
+    if let Some(k) = l
+        .strip_prefix("label_")
+        .and_then(|k| k.parse::<usize>().ok())
+    {
         if k != index {
             return None;
         }

@@ -71,7 +71,8 @@ impl Model {
                 return Err(SentirError::model(dir, format!("{f} is missing")));
             }
         }
-        let config = read_config(&dir.join("config.json"), id2label).map_err(|e| SentirError::model(dir, e))?;
+        let config = read_config(&dir.join("config.json"), id2label)
+            .map_err(|e| SentirError::model(dir, e))?;
         let labels =
             LabelMap::from_id2label(&config.id2label).map_err(|e| SentirError::model(dir, e))?;
         let vs = nn::VarStore::new(device);
@@ -155,7 +156,8 @@ fn build(p: &nn::Path, config: &ModelConfig) -> Result<Box<dyn SequenceClassifie
         Architecture::Roberta => {
             let c = config.to_rust_bert()?;
             Box::new(arch::Roberta {
-                net: rust_bert::roberta::RobertaForSequenceClassification::new(p, &c).map_err(err)?,
+                net: rust_bert::roberta::RobertaForSequenceClassification::new(p, &c)
+                    .map_err(err)?,
                 pad: config.pad_token_id,
             })
         }
@@ -173,9 +175,11 @@ fn read_config(path: &Path, labels: Option<&LabelMap>) -> Result<ModelConfig, St
         return ModelConfig::from_file(path);
     };
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut raw: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
-    let obj = raw.as_object_mut().ok_or("config.json is not a JSON object")?;
+    let mut raw: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
+    let obj = raw
+        .as_object_mut()
+        .ok_or("config.json is not a JSON object")?;
     let id2label: serde_json::Map<String, serde_json::Value> = map
         .classes()
         .iter()

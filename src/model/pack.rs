@@ -42,7 +42,10 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
         ));
     }
     std::fs::create_dir_all(out).map_err(|e| SentirError::io(out, e))?;
-    let mut tensors: Vec<(String, Tensor)> = t.into_iter().map(|(k, v)| (k, v.to_kind(Kind::Half))).collect();
+    let mut tensors: Vec<(String, Tensor)> = t
+        .into_iter()
+        .map(|(k, v)| (k, v.to_kind(Kind::Half)))
+        .collect();
     let n = tensors.len();
     let tmp = out.join(".trained.safetensors.tmp");
     weights::save(&mut tensors, &tmp).map_err(SentirError::Other)?;
@@ -62,13 +65,17 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
 pub fn assemble(base: &Path, trained: &Path, out: &Path) -> Result<()> {
     let mut tensors: Vec<(String, Tensor)> = read_all(trained)?.into_iter().collect();
     if tensors.iter().any(|(k, _)| k == WORD_EMBEDDINGS.0) {
-        return Err(SentirError::Other(format!("{} already holds word embeddings", trained.display())));
+        return Err(SentirError::Other(format!(
+            "{} already holds word embeddings",
+            trained.display()
+        )));
     }
     tensors.push((WORD_EMBEDDINGS.0.to_string(), base_word_embeddings(base)?));
     let tmp = out.join(".model.safetensors.tmp");
     weights::save(&mut tensors, &tmp).map_err(SentirError::Other)?;
     std::fs::rename(&tmp, out.join("model.safetensors")).map_err(|e| SentirError::io(out, e))?;
     let tok_tmp = out.join(".tokenizer.json.tmp");
-    std::fs::copy(base.join("tokenizer.json"), &tok_tmp).map_err(|e| SentirError::io(base.join("tokenizer.json"), e))?;
+    std::fs::copy(base.join("tokenizer.json"), &tok_tmp)
+        .map_err(|e| SentirError::io(base.join("tokenizer.json"), e))?;
     std::fs::rename(&tok_tmp, out.join("tokenizer.json")).map_err(|e| SentirError::io(out, e))
 }

@@ -33,13 +33,16 @@ pub fn read_header(path: &Path) -> Result<HashMap<String, TensorInfo>, String> {
         .map_err(|e| format!("{}: not a safetensors file: {e}", path.display()))?;
     let n = u64::from_le_bytes(len);
     if n > 100_000_000 {
-        return Err(format!("{}: not a safetensors file (header size {n})", path.display()));
+        return Err(format!(
+            "{}: not a safetensors file (header size {n})",
+            path.display()
+        ));
     }
     let mut header = vec![0u8; n as usize];
     f.read_exact(&mut header)
         .map_err(|e| format!("{}: truncated header: {e}", path.display()))?;
-    let json: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&header).map_err(|e| format!("{}: bad header: {e}", path.display()))?;
+    let json: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&header)
+        .map_err(|e| format!("{}: bad header: {e}", path.display()))?;
     let base = 8 + n;
     let mut out = HashMap::new();
     for (name, v) in json {
@@ -60,7 +63,9 @@ pub fn read_header(path: &Path) -> Result<HashMap<String, TensorInfo>, String> {
             .iter()
             .map(|d| d.as_i64().unwrap_or(-1))
             .collect();
-        let offs = v["data_offsets"].as_array().ok_or_else(|| format!("{name}: no offsets"))?;
+        let offs = v["data_offsets"]
+            .as_array()
+            .ok_or_else(|| format!("{name}: no offsets"))?;
         let (s, e) = (offs[0].as_u64().unwrap_or(0), offs[1].as_u64().unwrap_or(0));
         out.insert(
             name,
@@ -80,7 +85,12 @@ const CHUNK_BYTES: u64 = 8 << 20;
 /// Copies the file's tensors into the variables of `vs`. A variable `p.x` is filled from
 /// `p.x`, or from `x` when `prefix` is `p`. Returns the variables not in the file; fails on
 /// shape mismatches, and on missing variables unless `allow_missing`.
-pub fn load(vs: &VarStore, path: &Path, prefix: &str, allow_missing: bool) -> Result<Vec<String>, String> {
+pub fn load(
+    vs: &VarStore,
+    path: &Path,
+    prefix: &str,
+    allow_missing: bool,
+) -> Result<Vec<String>, String> {
     let header = read_header(path)?;
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let strip = format!("{prefix}.");
@@ -96,12 +106,20 @@ pub fn load(vs: &VarStore, path: &Path, prefix: &str, allow_missing: bool) -> Re
             continue;
         };
         if info.shape != var.size() {
-            return Err(format!("{name}: shape {:?} in the file, {:?} in the model", info.shape, var.size()));
+            return Err(format!(
+                "{name}: shape {:?} in the file, {:?} in the model",
+                info.shape,
+                var.size()
+            ));
         }
         copy_into(&file, info, &mut var).map_err(|e| format!("{name}: {e}"))?;
     }
     if !allow_missing && !missing.is_empty() {
-        return Err(format!("weights missing from {}: {}", path.display(), missing.join(", ")));
+        return Err(format!(
+            "weights missing from {}: {}",
+            path.display(),
+            missing.join(", ")
+        ));
     }
     Ok(missing)
 }
@@ -129,7 +147,8 @@ fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), Str
             } else {
                 shape[0] = k as i64;
             }
-            let src = Tensor::f_from_data_size(&buf, &shape, info.kind).map_err(|e| e.to_string())?;
+            let src =
+                Tensor::f_from_data_size(&buf, &shape, info.kind).map_err(|e| e.to_string())?;
             let mut dst = if info.shape.is_empty() {
                 var.shallow_clone()
             } else {
@@ -158,7 +177,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m.safetensors");
         let w = Tensor::arange(24, (Kind::Float, Device::Cpu)).view([6, 4]);
-        let mut t = vec![("lin.weight".to_string(), w.to_kind(Kind::Half)), ("bert.b".to_string(), Tensor::from_slice(&[1f32, 2.0]))];
+        let mut t = vec![
+            ("lin.weight".to_string(), w.to_kind(Kind::Half)),
+            ("bert.b".to_string(), Tensor::from_slice(&[1f32, 2.0])),
+        ];
         save(&mut t, &p).unwrap();
         let vs = nn::VarStore::new(Device::Cpu);
         let _a = vs.root().sub("bert").sub("lin").zeros("weight", &[6, 4]);
@@ -167,15 +189,27 @@ mod tests {
         let missing = load(&vs, &p, "bert", true).unwrap();
         assert_eq!(missing, vec!["classifier.weight".to_string()]);
         let v = vs.variables();
-        assert_eq!(f64::try_from(v["bert.lin.weight"].sum(Kind::Double)).unwrap(), 276.0);
-        assert!(load(&vs, &p, "bert", false).unwrap_err().contains("classifier.weight"));
+        assert_eq!(
+            f64::try_from(v["bert.lin.weight"].sum(Kind::Double)).unwrap(),
+            276.0
+        );
+        assert!(load(&vs, &p, "bert", false)
+            .unwrap_err()
+            .contains("classifier.weight"));
     }
 
     #[test]
     fn shape_mismatch_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m.safetensors");
-        save(&mut [("w".to_string(), Tensor::zeros([2, 2], (Kind::Float, Device::Cpu)))], &p).unwrap();
+        save(
+            &mut [(
+                "w".to_string(),
+                Tensor::zeros([2, 2], (Kind::Float, Device::Cpu)),
+            )],
+            &p,
+        )
+        .unwrap();
         let vs = nn::VarStore::new(Device::Cpu);
         let _w = vs.root().zeros("w", &[3, 2]);
         assert!(load(&vs, &p, "x", false).unwrap_err().contains("shape"));
