@@ -6,6 +6,9 @@ BIN := target/release/sentir
 E5_DIR := models/e5-small
 DEFAULT := models/default
 UMSAB ?= ../shared/data/umsab
+PYENV ?= $(HOME)/.cache/sentir/pyenv
+PEER_INPUTS := out/umsab-val.csv data/sample_messages.csv data/inbox_sample.csv \
+  data/buyer_messages/train.csv data/buyer_messages/val.csv
 RUST_SRC := $(shell find src vendor -name '*.rs') Cargo.toml Cargo.lock build.rs .cargo/config.toml
 
 .PHONY: setup build run test lint train bench bench-peer report-demo report-screenshot clean-deps
@@ -73,6 +76,25 @@ train: setup
 	$(BIN) pack-model --model out/default-full --base $(E5_DIR) --out $(DEFAULT)
 	cd $(DEFAULT) && sha256sum model.safetensors tokenizer.json trained.safetensors config.json > SHA256SUMS
 	@echo "new default model in $(DEFAULT); run 'make test' and update the model card"
+
+## bench: `sentir bench` on the messages in data/ (fp32 and int8), then the criterion benches.
+bench: setup
+	$(BIN) bench
+	$(BIN) bench --precision int8
+	$(CARGO) bench --locked --bench pipeline
+
+## bench-peer: sentir vs the HF transformers pipeline (same model, texts and run), side by side.
+bench-peer: setup $(PYENV)/.stamp-peer
+	@mkdir -p out
+	$(BIN) import-umsab --dir $(UMSAB) --split val -o out/umsab-val.csv
+	$(PYENV)/bin/python benches/peer/hf_pipeline.py --model $(DEFAULT) --sentir $(BIN) \
+	  $(addprefix --input ,$(PEER_INPUTS)) --threads 2 --batch-size 32 --json out/bench-peer.json
+
+# The Python peer's environment (pinned; PyPI only).
+$(PYENV)/.stamp-peer: benches/peer/requirements.txt
+	python3 -m venv $(PYENV)
+	$(PYENV)/bin/pip install --quiet -r benches/peer/requirements.txt
+	touch $@
 
 clean-deps:
 	rm -rf .deps $(E5_DIR) $(DEFAULT)/model.safetensors $(DEFAULT)/tokenizer.json

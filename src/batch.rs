@@ -20,27 +20,36 @@ impl Default for BatchLimits {
     }
 }
 
+/// Most padding a batch may hold, as a share of its positions.
+pub const MAX_PADDING_SHARE: f64 = 0.05;
+
 /// Groups sequence indices into batches of similar length.
 ///
 /// Indices are sorted by length, longest first (a memory problem shows on the first batch),
-/// then cut whenever adding a row would pass `max_rows` or `max_tokens`. Every index appears
-/// in exactly one batch; a single row longer than `max_tokens` gets a batch of its own.
+/// then cut whenever adding a row would pass `max_rows` or `max_tokens`, or would make more
+/// than [`MAX_PADDING_SHARE`] of the batch padding (the sparse tail of long messages). Every
+/// index appears in exactly one batch; a row longer than `max_tokens` gets a batch of its own.
 pub fn plan(lengths: &[usize], limits: BatchLimits) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..lengths.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(lengths[i]));
     let mut batches = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     let mut longest = 0;
+    let mut real = 0;
     for i in order {
         let len = lengths[i];
         let new_longest = longest.max(len);
+        let padded = (current.len() + 1) * new_longest;
         let over_rows = current.len() + 1 > limits.max_rows.max(1);
-        let over_tokens = (current.len() + 1) * new_longest > limits.max_tokens;
-        if !current.is_empty() && (over_rows || over_tokens) {
+        let over_tokens = padded > limits.max_tokens;
+        let over_padding = (padded - real - len) as f64 > MAX_PADDING_SHARE * padded as f64;
+        if !current.is_empty() && (over_rows || over_tokens || over_padding) {
             batches.push(std::mem::take(&mut current));
             longest = 0;
+            real = 0;
         }
         longest = longest.max(len);
+        real += len;
         current.push(i);
     }
     if !current.is_empty() {
@@ -105,6 +114,21 @@ mod tests {
         }
         // Longest first, and the 120-token row fits alone.
         assert_eq!(batches[0], vec![4]);
+    }
+
+    #[test]
+    fn plan_cuts_batches_that_would_be_mostly_padding() {
+        let lengths = [100, 10, 10, 10, 98, 9];
+        let batches = plan(&lengths, BatchLimits::default());
+        assert_eq!(batches, vec![vec![0, 4], vec![1, 2, 3, 5]]);
+        for b in &batches {
+            let longest = b.iter().map(|&i| lengths[i]).max().unwrap();
+            let real: usize = b.iter().map(|&i| lengths[i]).sum();
+            assert!(
+                (b.len() * longest - real) as f64
+                    <= MAX_PADDING_SHARE * (b.len() * longest) as f64 + 1.0
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::io::jsonl::{JsonlSink, JsonlSource};
 use crate::io::parquet::{ParquetSink, ParquetSource};
 use crate::io::text::TextSource;
 use crate::io::{Format, Input, RowSink, RowSource};
-use crate::model::Model;
+use crate::model::{Model, Precision};
 use crate::pipeline::{self, PipelineOptions, Summary};
 use crate::progress::Progress;
 use crate::tokenize::TextEncoder;
@@ -37,6 +37,8 @@ pub struct ClassifyConfig {
     pub threads: usize,
     /// Longest input in tokens (capped at what the model allows).
     pub max_length: usize,
+    /// fp32 or int8.
+    pub precision: Precision,
     /// Batching and chunking.
     pub pipeline: PipelineOptions,
     /// Show a progress bar (if stderr is a terminal).
@@ -128,6 +130,36 @@ pub fn open_sink(
     })
 }
 
+/// Loads the model and its tokenizer side by side (two threads: each takes about a second
+/// for the default model); inputs are truncated to `max_length` or the model's limit.
+pub fn load_model_and_encoder(
+    dir: &Path,
+    device: Device,
+    precision: Precision,
+    max_length: usize,
+) -> Result<(Model, TextEncoder)> {
+    let config_path = dir.join("config.json");
+    let limit = if config_path.is_file() {
+        crate::model::config::ModelConfig::from_file(&config_path)
+            .map_err(|e| SentirError::model(dir, e))?
+            .max_input_tokens
+    } else {
+        max_length
+    };
+    let max_len = max_length.min(limit);
+    if max_len < 3 {
+        return Err(SentirError::Usage(format!(
+            "--max-length {max_length} is too small"
+        )));
+    }
+    std::thread::scope(|s| {
+        let tok = s.spawn(|| TextEncoder::from_file(&dir.join("tokenizer.json"), max_len));
+        let model = Model::load_with_precision(dir, device, precision);
+        let encoder = tok.join().expect("tokenizer thread panicked");
+        Ok((model?, encoder?))
+    })
+}
+
 /// Runs the whole command. Usage problems (unknown column, missing model) are found before
 /// any output is created.
 pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
@@ -139,15 +171,8 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         cfg.delimiter,
     )?;
     let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
-    let model = Model::load(&cfg.model_dir, cfg.device)?;
-    let max_len = cfg.max_length.min(model.config().max_input_tokens);
-    if max_len < 3 {
-        return Err(SentirError::Usage(format!(
-            "--max-length {} is too small",
-            cfg.max_length
-        )));
-    }
-    let encoder = TextEncoder::from_file(&cfg.model_dir.join("tokenizer.json"), max_len)?;
+    let (model, encoder) =
+        load_model_and_encoder(&cfg.model_dir, cfg.device, cfg.precision, cfg.max_length)?;
     let out = Output::open(&cfg.output)?;
     let sink = match (out_format, source.arrow_schema()) {
         (Format::Parquet, Some(schema)) => {

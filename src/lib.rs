@@ -3,8 +3,10 @@
 //! The pipeline, in module order: [`io`] reads an export into rows, [`tokenize`] turns text
 //! into ids, [`batch`] groups rows of similar length, [`model`] runs a rust-bert network,
 //! [`pipeline`] runs the stages in parallel, and [`classify`] is the command around it.
+//! [`train`], [`eval`], [`bench`] and [`report`] build on the same pieces.
 
 pub mod batch;
+pub mod bench;
 pub mod classify;
 pub mod error;
 pub mod eval;
@@ -16,6 +18,7 @@ pub mod prediction;
 pub mod progress;
 pub mod report;
 pub mod sentiment;
+pub mod sysinfo;
 pub mod tokenize;
 pub mod train;
 

@@ -3,13 +3,14 @@
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sentir::batch::BatchLimits;
+use sentir::bench::{self, BenchConfig};
 use sentir::classify::{self, ClassifyConfig};
 use sentir::eval::evaluate;
 use sentir::io::labelled::{
     read_examples, read_umsab, write_examples_csv, Example, LabelledColumns, UMSAB_LANGUAGES,
 };
 use sentir::io::Format;
-use sentir::model::{self, e5, Model};
+use sentir::model::{self, e5, Model, Precision};
 use sentir::pipeline::{PipelineOptions, Summary};
 use sentir::report::data::ReportColumns;
 use sentir::report::stats::Period;
@@ -39,6 +40,8 @@ enum Command {
     Train(TrainArgs),
     /// Score a model on labelled data: accuracy, macro-F1, per class, confusion, per group.
     Eval(EvalArgs),
+    /// Measure throughput: messages/s, tokens/s, padding waste, batch latency, peak memory.
+    Bench(BenchArgs),
     /// Dashboard of a labelled export: report.json and a self-contained report.html.
     Report(ReportArgs),
     /// Write UMSAB text/label file pairs as one labelled CSV (text,label,language).
@@ -135,6 +138,24 @@ struct ModelArgs {
     /// Longest message in tokens; longer ones are truncated (capped at the model's limit)
     #[arg(long, default_value_t = 256)]
     max_length: usize,
+    /// fp32 (exact), or int8 (dynamic quantization of the encoder, CPU only, faster)
+    #[arg(long, value_enum, default_value = "fp32")]
+    precision: PrecisionArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PrecisionArg {
+    Fp32,
+    Int8,
+}
+
+impl PrecisionArg {
+    fn precision(self) -> Precision {
+        match self {
+            PrecisionArg::Fp32 => Precision::Fp32,
+            PrecisionArg::Int8 => Precision::Int8,
+        }
+    }
 }
 
 impl ModelArgs {
@@ -189,6 +210,20 @@ struct ClassifyArgs {
     /// No progress bar and no summary on stderr
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Export(s) to run on (CSV, JSONL, text, Parquet) [default: the messages in data/]
+    inputs: Vec<PathBuf>,
+    /// Column (CSV) or key (JSONL) holding the message [default: text, message, mensaje, …]
+    #[arg(long)]
+    text_column: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -253,7 +288,7 @@ struct TrainArgs {
     /// Validation file; repeat to combine
     #[arg(long, required = true)]
     val: Vec<PathBuf>,
-    /// Base model directory [default: models/e5-small]
+    /// Base model directory
     #[arg(long, default_value = "models/e5-small")]
     base: PathBuf,
     /// Output directory (the best epoch, HF format)
@@ -345,6 +380,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Train(a) => train_cmd(a),
         Command::Eval(a) => eval_cmd(a),
         Command::Report(a) => report_cmd(a),
+        Command::Bench(a) => bench_cmd(a),
         Command::ImportUmsab {
             dir,
             split,
@@ -457,7 +493,11 @@ fn eval_cmd(a: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let examples = read_all(&a.data, &cols)?;
     let dir = a.model.model_dir();
-    let m = Model::load(&dir, model::parse_device(&a.model.device)?)?;
+    let m = Model::load_with_precision(
+        &dir,
+        model::parse_device(&a.model.device)?,
+        a.model.precision.precision(),
+    )?;
     let enc = TextEncoder::from_file(
         &dir.join("tokenizer.json"),
         a.model.max_length.min(m.config().max_input_tokens),
@@ -467,6 +507,29 @@ fn eval_cmd(a: EvalArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report.to_table());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_cmd(a: BenchArgs) -> anyhow::Result<ExitCode> {
+    let cfg = BenchConfig {
+        inputs: a.inputs,
+        text_column: a.text_column,
+        model_dir: a.model.model_dir(),
+        device: model::parse_device(&a.model.device)?,
+        threads: a.model.threads(),
+        precision: a.model.precision.precision(),
+        max_length: a.model.max_length,
+        pipeline: PipelineOptions {
+            limits: a.model.limits()?,
+            ..Default::default()
+        },
+    };
+    let r = bench::bench(&cfg)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        print!("{}", r.to_table());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -520,6 +583,7 @@ fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         device: model::parse_device(&a.model.device)?,
         threads: a.model.threads(),
         max_length: a.model.max_length,
+        precision: a.model.precision.precision(),
         pipeline: PipelineOptions {
             limits: a.model.limits()?,
             detect_language: !a.no_language,

@@ -2,6 +2,7 @@
 
 use rust_bert::bert::BertForSequenceClassification;
 use rust_bert::distilbert::DistilBertModelClassifier;
+use rust_bert::qlinear::QuantizeDynamic;
 use rust_bert::roberta::RobertaForSequenceClassification;
 use tch::Tensor;
 
@@ -12,12 +13,22 @@ use tch::Tensor;
 pub trait SequenceClassifier: Send {
     /// `input_ids` and `mask` are `[batch, seq]` int64; returns `[batch, classes]` logits.
     fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor;
+
+    /// Switches the encoder's Linear layers to int8 dynamic quantization (CPU inference).
+    fn quantize_int8(&mut self) -> Result<(), String> {
+        Err("int8 is available for bert, roberta and xlm-roberta models".into())
+    }
 }
 
 impl SequenceClassifier for BertForSequenceClassification {
     fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
         self.forward_t(Some(input_ids), Some(mask), None, None, None, train)
             .logits
+    }
+
+    fn quantize_int8(&mut self) -> Result<(), String> {
+        self.quantize_dynamic();
+        Ok(())
     }
 }
 
@@ -44,6 +55,11 @@ impl SequenceClassifier for Roberta {
                 train,
             )
             .logits
+    }
+
+    fn quantize_int8(&mut self) -> Result<(), String> {
+        self.net.quantize_dynamic();
+        Ok(())
     }
 }
 

@@ -60,7 +60,7 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
     Ok(n)
 }
 
-/// Builds `out/model.safetensors` from `trained` plus the base's word embeddings, and copies
+/// Builds `out/model.safetensors` (fp16) from `trained` plus the base's word embeddings, and copies
 /// the base's tokenizer.json. Both files are written atomically.
 pub fn assemble(base: &Path, trained: &Path, out: &Path) -> Result<()> {
     let mut tensors: Vec<(String, Tensor)> = read_all(trained)?.into_iter().collect();
@@ -70,7 +70,12 @@ pub fn assemble(base: &Path, trained: &Path, out: &Path) -> Result<()> {
             trained.display()
         )));
     }
-    tensors.push((WORD_EMBEDDINGS.0.to_string(), base_word_embeddings(base)?));
+    // fp16 like the trained tensors: sentir keeps fp16 word embeddings as they are in
+    // memory (see `Model::load`), and transformers widens them to fp32 on load.
+    tensors.push((
+        WORD_EMBEDDINGS.0.to_string(),
+        base_word_embeddings(base)?.to_kind(Kind::Half),
+    ));
     let tmp = out.join(".model.safetensors.tmp");
     weights::save(&mut tensors, &tmp).map_err(SentirError::Other)?;
     std::fs::rename(&tmp, out.join("model.safetensors")).map_err(|e| SentirError::io(out, e))?;

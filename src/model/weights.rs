@@ -93,14 +93,11 @@ pub fn load(
 ) -> Result<Vec<String>, String> {
     let header = read_header(path)?;
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let strip = format!("{prefix}.");
     let mut missing = Vec::new();
     let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
     vars.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, mut var) in vars {
-        let info = header
-            .get(&name)
-            .or_else(|| name.strip_prefix(&strip).and_then(|n| header.get(n)));
+        let info = lookup(&header, &name, prefix);
         let Some(info) = info else {
             missing.push(name);
             continue;
@@ -122,6 +119,19 @@ pub fn load(
         ));
     }
     Ok(missing)
+}
+
+/// The file's entry for variable `name` (with or without the `prefix.` the model adds).
+pub fn lookup<'a>(
+    header: &'a HashMap<String, TensorInfo>,
+    name: &str,
+    prefix: &str,
+) -> Option<&'a TensorInfo> {
+    header.get(name).or_else(|| {
+        name.strip_prefix(prefix)
+            .and_then(|n| n.strip_prefix('.'))
+            .and_then(|n| header.get(n))
+    })
 }
 
 fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), String> {
@@ -161,10 +171,38 @@ fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), Str
     })
 }
 
-/// Writes tensors as safetensors, sorted by name (so equal weights give equal bytes).
+/// Writes tensors as safetensors, sorted by name (so equal weights give equal bytes), with
+/// the `{"format": "pt"}` metadata Python transformers requires to load the file.
 pub fn save(tensors: &mut [(String, Tensor)], path: &Path) -> Result<(), String> {
+    use safetensors::tensor::{Dtype, TensorView};
     tensors.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(tensors, path).map_err(|e| format!("{}: {e}", path.display()))
+    let mut raw: Vec<(&str, Dtype, Vec<usize>, Vec<u8>)> = Vec::with_capacity(tensors.len());
+    for (name, t) in tensors.iter() {
+        let t = t.to_device(tch::Device::Cpu).contiguous();
+        let dtype = match t.kind() {
+            Kind::Float => Dtype::F32,
+            Kind::Half => Dtype::F16,
+            Kind::BFloat16 => Dtype::BF16,
+            Kind::Double => Dtype::F64,
+            Kind::Int64 => Dtype::I64,
+            k => return Err(format!("{name}: cannot save {k:?} tensors")),
+        };
+        let numel = t.numel();
+        let mut bytes = vec![0u8; numel * t.kind().elt_size_in_bytes()];
+        t.f_copy_data_u8(&mut bytes, numel)
+            .map_err(|e| format!("{name}: {e}"))?;
+        let shape = t.size().iter().map(|&d| d as usize).collect();
+        raw.push((name, dtype, shape, bytes));
+    }
+    let mut views = Vec::with_capacity(raw.len());
+    for (name, dtype, shape, bytes) in &raw {
+        let v =
+            TensorView::new(*dtype, shape.clone(), bytes).map_err(|e| format!("{name}: {e}"))?;
+        views.push((*name, v));
+    }
+    let meta = HashMap::from([("format".to_string(), "pt".to_string())]);
+    safetensors::tensor::serialize_to_file(views, &Some(meta), path)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -196,6 +234,22 @@ mod tests {
         assert!(load(&vs, &p, "bert", false)
             .unwrap_err()
             .contains("classifier.weight"));
+    }
+
+    #[test]
+    fn saved_files_carry_the_metadata_transformers_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.safetensors");
+        let w = Tensor::arange(6, (Kind::Float, Device::Cpu)).view([2, 3]);
+        save(&mut [("w".to_string(), w.to_kind(Kind::Half))], &p).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+        let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
+        assert_eq!(header["__metadata__"]["format"], "pt");
+        assert_eq!(header["w"]["dtype"], "F16");
+        assert_eq!(header["w"]["shape"], serde_json::json!([2, 3]));
+        let back = read_header(&p).unwrap();
+        assert_eq!(back["w"].kind, Kind::Half);
     }
 
     #[test]

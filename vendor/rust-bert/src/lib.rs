@@ -733,6 +733,7 @@ pub mod pipelines;
 
 pub use common::error::RustBertError;
 pub use common::resources;
+pub use common::qlinear;
 pub use common::{Activation, Config};
 pub use models::{
     albert, bart, bert, deberta, deberta_v2, distilbert, electra, fnet, gpt2, gpt_j, gpt_neo,

@@ -14,6 +14,7 @@
 use crate::bert::bert_model::BertConfig;
 use crate::common::activations::TensorFunction;
 use crate::common::dropout::Dropout;
+use crate::common::qlinear::{QLinear, QuantizeDynamic};
 use std::borrow::Borrow;
 use tch::{nn, Tensor};
 
@@ -23,9 +24,9 @@ pub struct BertSelfAttention {
     attention_head_size: i64,
     dropout: Dropout,
     output_attentions: bool,
-    query: nn::Linear,
-    key: nn::Linear,
-    value: nn::Linear,
+    query: QLinear,
+    key: QLinear,
+    value: QLinear,
 }
 
 impl BertSelfAttention {
@@ -40,24 +41,24 @@ impl BertSelfAttention {
         );
         let p = p.borrow();
 
-        let query = nn::linear(
+        let query = QLinear::new(nn::linear(
             p / "query",
             config.hidden_size,
             config.hidden_size,
             Default::default(),
-        );
-        let key = nn::linear(
+        ));
+        let key = QLinear::new(nn::linear(
             p / "key",
             config.hidden_size,
             config.hidden_size,
             Default::default(),
-        );
-        let value = nn::linear(
+        ));
+        let value = QLinear::new(nn::linear(
             p / "value",
             config.hidden_size,
             config.hidden_size,
             Default::default(),
-        );
+        ));
 
         let dropout = Dropout::new(config.attention_probs_dropout_prob);
         let attention_head_size = config.hidden_size / config.num_attention_heads;
@@ -108,6 +109,29 @@ impl BertSelfAttention {
 
         let bs = hidden_states.size()[0];
 
+        // sentir patch 4: inference without attention weights uses libtorch's fused
+        // scaled-dot-product attention (one kernel instead of matmul, add, softmax, matmul).
+        if !train && !self.output_attentions {
+            let q = self.split_heads(
+                hidden_states.apply(&self.query),
+                bs,
+                self.attention_head_size,
+            );
+            let k = self.split_heads(key_layer, bs, self.attention_head_size);
+            let v = self.split_heads(value_layer, bs, self.attention_head_size);
+            let mask = mask.map(|m| m.to_kind(q.kind()));
+            let context = Tensor::scaled_dot_product_attention(
+                &q,
+                &k,
+                &v,
+                mask.as_ref(),
+                0.0,
+                false,
+                1.0 / (self.attention_head_size as f64).sqrt(),
+            );
+            return (self.flatten(context, bs, self.attention_head_size), None);
+        }
+
         let query_layer = self.split_heads(
             hidden_states.apply(&self.query),
             bs,
@@ -138,7 +162,7 @@ impl BertSelfAttention {
 
 #[derive(Debug)]
 pub struct BertSelfOutput {
-    linear: nn::Linear,
+    linear: QLinear,
     layer_norm: nn::LayerNorm,
     dropout: Dropout,
 }
@@ -150,12 +174,12 @@ impl BertSelfOutput {
     {
         let p = p.borrow();
 
-        let linear = nn::linear(
+        let linear = QLinear::new(nn::linear(
             p / "dense",
             config.hidden_size,
             config.hidden_size,
             Default::default(),
-        );
+        ));
         let layer_norm_config = nn::LayerNormConfig {
             eps: config.layer_norm_eps.unwrap_or(1e-12),
             ..Default::default()
@@ -220,7 +244,7 @@ impl BertAttention {
 }
 
 pub struct BertIntermediate {
-    lin: nn::Linear,
+    lin: QLinear,
     activation: TensorFunction,
 }
 
@@ -231,12 +255,12 @@ impl BertIntermediate {
     {
         let p = p.borrow();
 
-        let lin = nn::linear(
+        let lin = QLinear::new(nn::linear(
             p / "dense",
             config.hidden_size,
             config.intermediate_size,
             Default::default(),
-        );
+        ));
         let activation = config.hidden_act.get_function();
         BertIntermediate { lin, activation }
     }
@@ -247,7 +271,7 @@ impl BertIntermediate {
 }
 
 pub struct BertOutput {
-    lin: nn::Linear,
+    lin: QLinear,
     layer_norm: nn::LayerNorm,
     dropout: Dropout,
 }
@@ -259,12 +283,12 @@ impl BertOutput {
     {
         let p = p.borrow();
 
-        let lin = nn::linear(
+        let lin = QLinear::new(nn::linear(
             p / "dense",
             config.intermediate_size,
             config.hidden_size,
             Default::default(),
-        );
+        ));
         let layer_norm_config = nn::LayerNormConfig {
             eps: config.layer_norm_eps.unwrap_or(1e-12),
             ..Default::default()
@@ -284,5 +308,33 @@ impl BertOutput {
         let hidden_states: Tensor =
             input_tensor + hidden_states.apply(&self.lin).apply_t(&self.dropout, train);
         hidden_states.apply(&self.layer_norm)
+    }
+}
+
+// sentir patch 3: int8 dynamic quantization of the Linear layers.
+impl QuantizeDynamic for BertSelfAttention {
+    fn quantize_dynamic(&mut self) {
+        self.query.quantize_dynamic();
+        self.key.quantize_dynamic();
+        self.value.quantize_dynamic();
+    }
+}
+
+impl QuantizeDynamic for BertAttention {
+    fn quantize_dynamic(&mut self) {
+        self._self.quantize_dynamic();
+        self.output.linear.quantize_dynamic();
+    }
+}
+
+impl QuantizeDynamic for BertIntermediate {
+    fn quantize_dynamic(&mut self) {
+        self.lin.quantize_dynamic();
+    }
+}
+
+impl QuantizeDynamic for BertOutput {
+    fn quantize_dynamic(&mut self) {
+        self.lin.quantize_dynamic();
     }
 }

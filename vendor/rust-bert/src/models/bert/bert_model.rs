@@ -1342,3 +1342,17 @@ mod test {
         let _: Box<dyn Send> = Box::new(BertModel::<BertEmbeddings>::new(vs.root(), &config));
     }
 }
+
+// sentir patch 3: int8 dynamic quantization of the encoder's Linear layers (the pooler and
+// the classifier are small and stay float32).
+impl<T: BertEmbedding> crate::common::qlinear::QuantizeDynamic for BertModel<T> {
+    fn quantize_dynamic(&mut self) {
+        self.encoder.quantize_dynamic();
+    }
+}
+
+impl crate::common::qlinear::QuantizeDynamic for BertForSequenceClassification {
+    fn quantize_dynamic(&mut self) {
+        self.bert.quantize_dynamic();
+    }
+}

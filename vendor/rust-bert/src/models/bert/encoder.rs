@@ -405,3 +405,23 @@ pub struct BertEncoderOutput {
     /// Attention weights for all intermediate layers
     pub all_attentions: Option<Vec<Tensor>>,
 }
+
+// sentir patch 3: int8 dynamic quantization of the Linear layers.
+impl crate::common::qlinear::QuantizeDynamic for BertLayer {
+    fn quantize_dynamic(&mut self) {
+        self.attention.quantize_dynamic();
+        if let Some(cross) = self.cross_attention.as_mut() {
+            cross.quantize_dynamic();
+        }
+        self.intermediate.quantize_dynamic();
+        self.output.quantize_dynamic();
+    }
+}
+
+impl crate::common::qlinear::QuantizeDynamic for BertEncoder {
+    fn quantize_dynamic(&mut self) {
+        for layer in self.layers.iter_mut() {
+            layer.quantize_dynamic();
+        }
+    }
+}

@@ -1098,3 +1098,10 @@ pub struct RobertaQuestionAnsweringOutput {
     /// Attention weights for all intermediate layers
     pub all_attentions: Option<Vec<Tensor>>,
 }
+
+// sentir patch 3: int8 dynamic quantization of the encoder's Linear layers.
+impl crate::common::qlinear::QuantizeDynamic for RobertaForSequenceClassification {
+    fn quantize_dynamic(&mut self) {
+        self.roberta.quantize_dynamic();
+    }
+}

@@ -1,0 +1,86 @@
+//! Criterion benchmarks of the pipeline's pieces: tokenization, batch planning and padding,
+//! and one forward pass (fp32 and int8) of the default model on a batch of buyer messages.
+//!
+//! `make bench` runs them after `make setup`; without `models/default` (no set-up) they use
+//! the tiny BERT fixture, which only checks the code runs. Results are in
+//! `target/criterion/`. Threads: all cores, as `sentir classify` uses by default.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use sentir::batch::{collate, plan, BatchLimits};
+use sentir::classify::set_threads;
+use sentir::model::{Model, Precision};
+use sentir::tokenize::TextEncoder;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tch::Device;
+
+fn model_dir() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let default = root.join("models/default");
+    if default.join("model.safetensors").is_file() {
+        default
+    } else {
+        root.join("tests/fixtures/models/bert-3class")
+    }
+}
+
+fn messages() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/buyer_messages/val.csv");
+    let mut r = csv::Reader::from_path(&path).expect("data/buyer_messages/val.csv");
+    r.records()
+        .map(|rec| rec.expect("valid CSV")[0].to_string())
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    set_threads(
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    );
+    let dir = model_dir();
+    let texts = messages();
+    let encoder = TextEncoder::from_file(&dir.join("tokenizer.json"), 256).expect("tokenizer");
+
+    c.bench_function("tokenize 144 messages", |b| {
+        b.iter(|| {
+            for t in &texts {
+                black_box(encoder.encode(t).expect("encodes"));
+            }
+        })
+    });
+
+    let ids: Vec<Vec<i64>> = texts.iter().map(|t| encoder.encode(t).unwrap()).collect();
+    let lengths: Vec<usize> = ids.iter().map(Vec::len).collect();
+    let limits = BatchLimits::default();
+    c.bench_function("plan + collate 144 messages", |b| {
+        b.iter(|| {
+            for batch in plan(black_box(&lengths), limits) {
+                let seqs: Vec<&[i64]> = batch.iter().map(|&i| ids[i].as_slice()).collect();
+                black_box(collate(&seqs, 1, Device::Cpu));
+            }
+        })
+    });
+
+    // One batch of 32 messages of similar length, as the planner makes them.
+    let batch = plan(&lengths, limits)
+        .into_iter()
+        .find(|b| b.len() == 32)
+        .expect("a full batch");
+    let seqs: Vec<&[i64]> = batch.iter().map(|&i| ids[i].as_slice()).collect();
+    let mut group = c.benchmark_group("forward 32 messages");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    for precision in [Precision::Fp32, Precision::Int8] {
+        let model = Model::load_with_precision(&dir, Device::Cpu, precision).expect("model");
+        let c = collate(&seqs, model.config().pad_token_id, Device::Cpu);
+        group.bench_function(precision.as_str(), |b| {
+            b.iter(|| black_box(model.predict_probs(&c.input_ids, &c.mask)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(pipeline, benches);
+criterion_main!(pipeline);

@@ -1,0 +1,358 @@
+//! `sentir bench`: the classify pipeline on an export (or on the messages in `data/`), output
+//! discarded, measured: messages/s, tokens/s, padding waste, batch latency, peak memory and
+//! model load time.
+
+use crate::classify::{load_model_and_encoder, open_source, set_threads};
+use crate::error::Result;
+use crate::io::{Row, RowSink, RowSource};
+use crate::model::Precision;
+use crate::pipeline::{self, PipelineOptions};
+use crate::prediction::Outcome;
+use crate::progress::Progress;
+use crate::sysinfo::{peak_rss_bytes, Machine};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tch::Device;
+
+/// The team's messages in `data/`, used when no input is given.
+pub const DEFAULT_INPUTS: [&str; 4] = [
+    "data/sample_messages.csv",
+    "data/inbox_sample.csv",
+    "data/buyer_messages/train.csv",
+    "data/buyer_messages/val.csv",
+];
+
+/// Everything `bench` needs.
+#[derive(Clone, Debug)]
+pub struct BenchConfig {
+    /// Input files (CSV, JSONL, text or Parquet); empty means [`DEFAULT_INPUTS`].
+    pub inputs: Vec<PathBuf>,
+    /// CSV column / JSON key holding the message.
+    pub text_column: Option<String>,
+    /// Model directory.
+    pub model_dir: PathBuf,
+    /// Where the model runs.
+    pub device: Device,
+    /// Threads for tokenization and libtorch.
+    pub threads: usize,
+    /// fp32 or int8.
+    pub precision: Precision,
+    /// Longest input in tokens (capped at what the model allows).
+    pub max_length: usize,
+    /// Batching and chunking.
+    pub pipeline: PipelineOptions,
+}
+
+/// Messages per sentiment.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LabelCounts {
+    /// Labelled negative.
+    pub negative: u64,
+    /// Labelled neutral.
+    pub neutral: u64,
+    /// Labelled positive.
+    pub positive: u64,
+}
+
+/// What a bench run measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchReport {
+    /// Model directory.
+    pub model: String,
+    /// Its architecture (`model_type`).
+    pub model_type: String,
+    /// fp32 or int8.
+    pub precision: &'static str,
+    /// cpu or cuda:N.
+    pub device: String,
+    /// Threads for tokenization and libtorch.
+    pub threads: usize,
+    /// Most messages per forward pass.
+    pub batch_size: usize,
+    /// Most padded tokens per forward pass.
+    pub max_batch_tokens: usize,
+    /// Longest message in tokens.
+    pub max_length: usize,
+    /// Files read.
+    pub inputs: Vec<String>,
+    /// Rows read.
+    pub messages: u64,
+    /// Rows labelled.
+    pub labelled: u64,
+    /// Rows with an error.
+    pub failed: u64,
+    /// Labels given.
+    pub labels: LabelCounts,
+    /// Real tokens sent to the model.
+    pub tokens: u64,
+    /// Tokens including padding.
+    pub padded_tokens: u64,
+    /// Share of padded positions that were padding.
+    pub padding_waste: f64,
+    /// Forward passes.
+    pub batches: usize,
+    /// Median forward-pass time.
+    pub batch_p50_ms: f64,
+    /// 95th-percentile forward-pass time.
+    pub batch_p95_ms: f64,
+    /// Time spent in forward passes (the rest of `run_seconds` is reading, tokenizing,
+    /// waiting and writing that did not overlap).
+    pub forward_seconds: f64,
+    /// Time to load the model and tokenizer (and quantize, for int8).
+    pub load_seconds: f64,
+    /// Time from the first row read to the last row labelled.
+    pub run_seconds: f64,
+    /// Messages per second over `run_seconds`.
+    pub messages_per_second: f64,
+    /// Real tokens per second over `run_seconds`.
+    pub tokens_per_second: f64,
+    /// Peak resident memory of the process, in MiB.
+    pub peak_rss_mib: f64,
+    /// The machine.
+    pub machine: Machine,
+}
+
+/// Resolves [`DEFAULT_INPUTS`] against the working directory, else the checkout the binary
+/// was built in.
+pub fn default_inputs() -> Vec<PathBuf> {
+    let local = Path::new("data/sample_messages.csv").is_file();
+    let base = if local {
+        PathBuf::new()
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    };
+    DEFAULT_INPUTS.iter().map(|p| base.join(p)).collect()
+}
+
+/// Runs the benchmark.
+pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
+    set_threads(cfg.threads);
+    let inputs = if cfg.inputs.is_empty() {
+        default_inputs()
+    } else {
+        cfg.inputs.clone()
+    };
+    let mut sources = Vec::with_capacity(inputs.len());
+    for p in &inputs {
+        let spec = p.to_string_lossy();
+        let (source, _, _) = open_source(&spec, None, cfg.text_column.as_deref(), b',')?;
+        sources.push(source);
+    }
+
+    let t0 = Instant::now();
+    let (model, encoder) =
+        load_model_and_encoder(&cfg.model_dir, cfg.device, cfg.precision, cfg.max_length)?;
+    let max_len = encoder.max_len();
+    let load = t0.elapsed();
+
+    let counts = Arc::new(CountingSink::default());
+    let sink = Box::new(SharedSink(counts.clone()));
+    let source = Box::new(ChainSource {
+        sources,
+        done: 0,
+        position_before: 0,
+    });
+    let s = pipeline::run(
+        &model,
+        &encoder,
+        source,
+        sink,
+        &cfg.pipeline,
+        &Progress::new(false, None),
+    )?;
+    let secs = s.elapsed.as_secs_f64().max(1e-9);
+    let mut lat: Vec<Duration> = s.batch_latencies.clone();
+    lat.sort();
+    Ok(BenchReport {
+        model: cfg.model_dir.display().to_string(),
+        model_type: model.config().model_type.clone(),
+        precision: cfg.precision.as_str(),
+        device: format!("{:?}", cfg.device).to_lowercase(),
+        threads: cfg.threads,
+        batch_size: cfg.pipeline.limits.max_rows,
+        max_batch_tokens: cfg.pipeline.limits.max_tokens,
+        max_length: max_len,
+        inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
+        messages: s.rows,
+        labelled: s.labelled,
+        failed: s.failed,
+        labels: counts.counts(),
+        tokens: s.tokens,
+        padded_tokens: s.padded_tokens,
+        padding_waste: s.padding_waste(),
+        batches: lat.len(),
+        batch_p50_ms: percentile(&lat, 0.50) * 1e3,
+        batch_p95_ms: percentile(&lat, 0.95) * 1e3,
+        forward_seconds: lat.iter().map(Duration::as_secs_f64).sum(),
+        load_seconds: load.as_secs_f64(),
+        run_seconds: secs,
+        messages_per_second: s.rows as f64 / secs,
+        tokens_per_second: s.tokens as f64 / secs,
+        peak_rss_mib: peak_rss_bytes().map_or(0.0, |b| b as f64 / (1024.0 * 1024.0)),
+        machine: Machine::current(),
+    })
+}
+
+/// Nearest-rank percentile of sorted durations, in seconds (0 when empty).
+pub fn percentile(sorted: &[Duration], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64()
+}
+
+impl BenchReport {
+    /// The human table.
+    pub fn to_table(&self) -> String {
+        let mut t = String::new();
+        let mut line = |k: &str, v: String| t.push_str(&format!("{k:<22}{v}\n"));
+        line("model", format!("{} ({})", self.model, self.model_type));
+        line(
+            "precision / device",
+            format!("{} / {}", self.precision, self.device),
+        );
+        line(
+            "threads / batch",
+            format!(
+                "{} / {} rows, {} tokens",
+                self.threads, self.batch_size, self.max_batch_tokens
+            ),
+        );
+        line(
+            "machine",
+            format!(
+                "{}, {} cores, {:.0} GiB",
+                self.machine.cpu, self.machine.cores, self.machine.memory_gib
+            ),
+        );
+        line(
+            "messages",
+            format!(
+                "{} ({} labelled, {} errors; neg {} / neu {} / pos {})",
+                self.messages,
+                self.labelled,
+                self.failed,
+                self.labels.negative,
+                self.labels.neutral,
+                self.labels.positive
+            ),
+        );
+        line("model load", format!("{:.2} s", self.load_seconds));
+        line(
+            "run",
+            format!(
+                "{:.2} s ({:.2} s in forward passes)",
+                self.run_seconds, self.forward_seconds
+            ),
+        );
+        line(
+            "throughput",
+            format!(
+                "{:.1} messages/s, {:.0} tokens/s",
+                self.messages_per_second, self.tokens_per_second
+            ),
+        );
+        line(
+            "padding waste",
+            format!(
+                "{:.1}% ({} of {} positions)",
+                self.padding_waste * 100.0,
+                self.padded_tokens - self.tokens,
+                self.padded_tokens
+            ),
+        );
+        line(
+            "batch latency",
+            format!(
+                "p50 {:.1} ms, p95 {:.1} ms ({} batches)",
+                self.batch_p50_ms, self.batch_p95_ms, self.batches
+            ),
+        );
+        line("peak RSS", format!("{:.0} MiB", self.peak_rss_mib));
+        t
+    }
+}
+
+/// Reads several sources one after the other.
+struct ChainSource {
+    sources: Vec<Box<dyn RowSource>>,
+    done: usize,
+    position_before: u64,
+}
+
+impl RowSource for ChainSource {
+    fn next_row(&mut self) -> Result<Option<Row>> {
+        while let Some(src) = self.sources.get_mut(self.done) {
+            if let Some(row) = src.next_row()? {
+                return Ok(Some(row));
+            }
+            self.position_before += src.position();
+            self.done += 1;
+        }
+        Ok(None)
+    }
+
+    fn position(&self) -> u64 {
+        self.position_before + self.sources.get(self.done).map_or(0, |s| s.position())
+    }
+
+    fn columns(&self) -> Option<Vec<Vec<u8>>> {
+        None
+    }
+}
+
+/// Counts labels; writes nothing.
+#[derive(Default)]
+struct CountingSink([AtomicU64; 3]);
+
+impl CountingSink {
+    fn counts(&self) -> LabelCounts {
+        let get = |i: usize| self.0[i].load(Ordering::Relaxed);
+        LabelCounts {
+            negative: get(0),
+            neutral: get(1),
+            positive: get(2),
+        }
+    }
+}
+
+struct SharedSink(Arc<CountingSink>);
+
+impl RowSink for SharedSink {
+    fn write_row(&mut self, _row: &Row, outcome: &Outcome) -> Result<()> {
+        if let Outcome::Labelled(p, _) = outcome {
+            self.0 .0[p.sentiment.index()].fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let ms = |v: u64| Duration::from_millis(v);
+        let lat: Vec<Duration> = (1..=20).map(ms).collect();
+        assert_eq!(percentile(&lat, 0.5), 0.010);
+        assert_eq!(percentile(&lat, 0.95), 0.019);
+        assert_eq!(percentile(&lat[..1], 0.95), 0.001);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn default_inputs_exist_in_the_checkout() {
+        for p in default_inputs() {
+            assert!(p.is_file(), "{}", p.display());
+        }
+    }
+}

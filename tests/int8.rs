@@ -1,0 +1,123 @@
+//! int8 dynamic quantization: close to the fp32 logits of the same model (transformers'
+//! logits from the fixtures), independent of batch-mates, and refused where it cannot run.
+
+use sentir::batch::collate;
+use sentir::model::{Model, Precision};
+use sentir::tokenize::TextEncoder;
+use std::path::PathBuf;
+use tch::{Device, Tensor};
+
+fn dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models")
+        .join(name)
+}
+
+#[derive(serde::Deserialize)]
+struct Expected {
+    texts: Vec<String>,
+    max_length: usize,
+    logits_batch: Vec<Vec<f32>>,
+}
+
+fn logits(model: &Model, ids: &[Vec<i64>]) -> Vec<Vec<f32>> {
+    let seqs: Vec<&[i64]> = ids.iter().map(Vec::as_slice).collect();
+    let c = collate(&seqs, model.config().pad_token_id, Device::Cpu);
+    let t = tch::no_grad(|| model.logits(&c.input_ids, &c.mask, false));
+    let n = t.size()[1] as usize;
+    let flat: Vec<f32> = Vec::try_from(t.flatten(0, -1)).unwrap();
+    flat.chunks(n).map(<[f32]>::to_vec).collect()
+}
+
+fn check(name: &str) {
+    let d = dir(name);
+    let exp: Expected =
+        serde_json::from_str(&std::fs::read_to_string(d.join("expected.json")).unwrap()).unwrap();
+    let enc = TextEncoder::from_file(&d.join("tokenizer.json"), exp.max_length).unwrap();
+    let ids: Vec<Vec<i64>> = exp.texts.iter().map(|t| enc.encode(t).unwrap()).collect();
+    let int8 = Model::load_with_precision(&d, Device::Cpu, Precision::Int8).unwrap();
+    let got = logits(&int8, &ids);
+    // These random models are tiny (hidden 32), so quantization noise is a few hundredths;
+    // an arithmetic error (int16 saturation in fbgemm, wrong offsets) gave 0.3 to 0.7.
+    let mut worst = 0f32;
+    for (g, w) in got.iter().zip(&exp.logits_batch) {
+        for (a, b) in g.iter().zip(w) {
+            worst = worst.max((a - b).abs());
+        }
+    }
+    assert!(
+        worst < 0.1,
+        "{name}: int8 logits differ from fp32 by {worst}"
+    );
+    assert!(
+        worst > 0.0,
+        "{name}: int8 gave fp32's exact logits: not quantized?"
+    );
+    // Per-token scaling keeps a message's logits independent of its batch-mates.
+    for (i, s) in ids.iter().enumerate() {
+        let alone = logits(&int8, std::slice::from_ref(s));
+        for (a, b) in alone[0].iter().zip(&got[i]) {
+            assert!(
+                (a - b).abs() < 1e-4,
+                "{name} text {i}: {a} alone, {b} in a batch"
+            );
+        }
+    }
+}
+
+/// One Linear layer of the default model's size: int8 output within quantization noise of
+/// fp32 (relative error ≈ 1%; wrong zero points or offsets give errors of order 1).
+#[test]
+fn quantized_linear_matches_fp32_within_noise() {
+    use rust_bert::qlinear::{QLinear, QuantizeDynamic};
+    use tch::nn::Module;
+    tch::manual_seed(7);
+    let vs = tch::nn::VarStore::new(Device::Cpu);
+    let lin = tch::nn::linear(vs.root() / "l", 384, 1536, Default::default());
+    let mut q = QLinear::new(lin);
+    // Activations with a few outlier tokens, as in BERT.
+    let x = Tensor::randn([2, 40, 384], (tch::Kind::Float, Device::Cpu));
+    let x = x.index_put(
+        &[
+            Some(Tensor::from_slice(&[0i64])),
+            Some(Tensor::from_slice(&[0i64])),
+        ],
+        &(Tensor::randn([384], (tch::Kind::Float, Device::Cpu)) * 50.0),
+        false,
+    );
+    let want = tch::no_grad(|| q.forward(&x));
+    q.quantize_dynamic();
+    assert!(q.is_quantized());
+    let got = tch::no_grad(|| q.forward(&x));
+    assert_eq!(got.size(), want.size());
+    for t in 0..40 {
+        let (g, w) = (got.get(1).get(t), want.get(1).get(t));
+        let rel = (&g - &w).norm().double_value(&[]) / w.norm().double_value(&[]);
+        assert!(rel < 0.02, "token {t}: relative error {rel}");
+    }
+}
+
+#[test]
+fn bert_int8_is_close_to_fp32() {
+    check("bert-3class");
+}
+
+#[test]
+fn xlmr_int8_is_close_to_fp32() {
+    check("xlmr-3class");
+}
+
+#[test]
+fn distilbert_int8_is_refused_with_a_reason() {
+    let err = Model::load_with_precision(&dir("distilbert-2class"), Device::Cpu, Precision::Int8)
+        .err()
+        .expect("distilbert has no int8 mode");
+    assert!(err.to_string().contains("int8"), "{err}");
+}
+
+#[test]
+fn precision_names_parse() {
+    assert_eq!(Precision::parse("INT8").unwrap(), Precision::Int8);
+    assert_eq!(Precision::parse("fp32").unwrap().as_str(), "fp32");
+    assert!(Precision::parse("fp8").is_err());
+}
