@@ -24,6 +24,8 @@ struct Int8Weight {
     row_scale: Tensor,
     zero_bias: Tensor,
     bias: Tensor,
+    /// The extra input row `[-1, 1, 0, …]` that pins the activation range.
+    pin: Tensor,
 }
 
 /// `nn::Linear` that can run with int8 weights (CPU only).
@@ -89,6 +91,9 @@ impl QuantizeDynamic for QLinear {
             .sum_dim_intlist([1i64].as_slice(), false, Kind::Int)
             .contiguous();
         let packed = weight.fbgemm_pack_quantized_matrix();
+        let pin = Tensor::zeros([1, in_dim], (Kind::Float, w.device()));
+        let ends = Tensor::from_slice(&[-1f32, 1.0][..in_dim.min(2) as usize]);
+        let _ = pin.narrow(1, 0, in_dim.min(2)).copy_(&ends.unsqueeze(0));
         let bias = match &self.linear.bs {
             Some(b) => b.detach().to_kind(Kind::Float).contiguous(),
             None => Tensor::zeros([out_dim], (Kind::Float, w.device())),
@@ -102,6 +107,7 @@ impl QuantizeDynamic for QLinear {
             row_scale,
             zero_bias: Tensor::zeros([out_dim], (Kind::Float, w.device())),
             bias,
+            pin,
         });
     }
 }
@@ -122,11 +128,7 @@ impl Module for QLinear {
                 let token_scale = x.abs().amax([-1i64].as_slice(), true).clamp_min(1e-12);
                 let buf = Tensor::empty([m + 1, k], (x.kind(), x.device()));
                 let _ = x.div_out(&buf.narrow(0, 0, m), &token_scale);
-                let mut pin = buf.get(m);
-                let _ = pin.fill_(0.0);
-                let _ = pin.narrow(0, 0, k.min(2)).copy_(&Tensor::from_slice(
-                    &[-1f32, 1.0][..k.min(2) as usize],
-                ));
+                let _ = buf.narrow(0, m, 1).copy_(&q.pin);
                 let mut y = buf
                     .fbgemm_linear_int8_weight_fp32_activation(
                         &q.weight,
