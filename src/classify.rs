@@ -152,12 +152,19 @@ pub fn load_model_and_encoder(
             "--max-length {max_length} is too small"
         )));
     }
-    std::thread::scope(|s| {
+    // The model loads on one libtorch thread while the tokenizer loads beside it: a second
+    // intra-op thread would mostly spin-wait between the many small copy ops (measured:
+    // load 1.6 s with both, 1.2 s this way, on 2 cores).
+    let threads = tch::get_num_threads();
+    tch::set_num_threads(1);
+    let loaded = std::thread::scope(|s| {
         let tok = s.spawn(|| TextEncoder::from_file(&dir.join("tokenizer.json"), max_len));
         let model = Model::load_with_precision(dir, device, precision);
         let encoder = tok.join().expect("tokenizer thread panicked");
         Ok((model?, encoder?))
-    })
+    });
+    tch::set_num_threads(threads);
+    loaded
 }
 
 /// Runs the whole command. Usage problems (unknown column, missing model) are found before

@@ -122,3 +122,25 @@ fn layer_norm_eps_is_read_from_config() {
         "eps change had no visible effect ({diff})"
     );
 }
+
+#[derive(serde::Deserialize)]
+struct TokenizerIds {
+    texts: Vec<String>,
+    ids: Vec<Vec<i64>>,
+}
+
+/// The default model's 250k-piece Unigram tokenizer (vendored `tokenizers` with sentir's
+/// compact trie) gives the ids Python `tokenizers` gives, on the messages in `data/` and a
+/// few edge cases (fixture written by Python tokenizers 0.19.1; needs `make setup`).
+#[test]
+fn default_tokenizer_ids_match_python_tokenizers() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("tests/fixtures/default_tokenizer_ids.json")).unwrap();
+    let want: TokenizerIds = serde_json::from_str(&text).unwrap();
+    let enc = TextEncoder::from_file(&root.join("models/default/tokenizer.json"), 512).unwrap();
+    assert_eq!(want.texts.len(), want.ids.len());
+    for (text, ids) in want.texts.iter().zip(&want.ids) {
+        assert_eq!(&enc.encode(text).unwrap(), ids, "token ids of {text:?}");
+    }
+}

@@ -91,24 +91,37 @@ impl Model {
         Ok(Model::load_with(dir, device, Weights::Complete, None)?.0)
     }
 
-    /// Makes fp16-stored word embeddings fp16 variables (before their data is copied in, so
-    /// the fp32 table never holds real data).
-    fn keep_half_word_embeddings(
+    /// Gives the word-embedding table its real storage, uninitialised, in the file's kind
+    /// (fp16 stays fp16: a lookup table needs no fp32 arithmetic, and for a 250k-token
+    /// vocabulary that saves 190 MB). The network is built with a one-row placeholder table
+    /// (see [`placeholder_vocab`]), so the full table is never randomly initialised.
+    fn allocate_word_embeddings(
         vs: &nn::VarStore,
-        file: &Path,
+        header: &std::collections::HashMap<String, weights::TensorInfo>,
         prefix: &str,
     ) -> Result<(), String> {
-        let header = weights::read_header(file)?;
         for (name, mut var) in vs.variables() {
             if !name.ends_with("word_embeddings.weight") {
                 continue;
             }
-            let stored = weights::lookup(&header, &name, prefix).map(|i| i.kind);
-            if stored == Some(Kind::Half) && var.kind() == Kind::Float {
-                tch::no_grad(|| {
-                    var.set_data(&Tensor::empty(var.size(), (Kind::Half, var.device())))
-                });
+            let info = weights::lookup(header, &name, prefix)
+                .ok_or_else(|| format!("weights missing: {name}"))?;
+            let width = var.size().last().copied();
+            if info.shape.len() != 2 || info.shape.last().copied() != width {
+                return Err(format!(
+                    "{name}: shape {:?} in the file, [vocab, {}] in the model",
+                    info.shape,
+                    width.unwrap_or(0)
+                ));
             }
+            let kind = if info.kind == Kind::Half {
+                Kind::Half
+            } else {
+                var.kind()
+            };
+            tch::no_grad(|| {
+                var.set_data(&Tensor::empty(info.shape.as_slice(), (kind, var.device())))
+            });
         }
         Ok(())
     }
@@ -134,19 +147,34 @@ impl Model {
         let labels =
             LabelMap::from_id2label(&config.id2label).map_err(|e| SentirError::model(dir, e))?;
         let vs = nn::VarStore::new(device);
-        let net = build(&vs.root(), &config).map_err(|e| SentirError::model(dir, e))?;
         let prefix = config.arch.base_prefix(&config.model_type);
+        let file = dir.join("model.safetensors");
         if weights == Weights::Complete {
-            Model::keep_half_word_embeddings(&vs, &dir.join("model.safetensors"), prefix)
+            let header = weights::read_header(&file)
                 .map_err(|e| SentirError::model(dir, format!("model.safetensors: {e}")))?;
+            let net = build(&vs.root(), &placeholder_vocab(&config))
+                .map_err(|e| SentirError::model(dir, e))?;
+            Model::allocate_word_embeddings(&vs, &header, prefix)
+                .map_err(|e| SentirError::model(dir, format!("model.safetensors: {e}")))?;
+            return Model::finish_load(dir, net, vs, config, labels, &file, false);
         }
-        let missing = weights::load(
-            &vs,
-            &dir.join("model.safetensors"),
-            prefix,
-            weights == Weights::AllowMissing,
-        )
-        .map_err(|e| SentirError::model(dir, format!("model.safetensors: {e}")))?;
+        let net = build(&vs.root(), &config).map_err(|e| SentirError::model(dir, e))?;
+        Model::finish_load(dir, net, vs, config, labels, &file, true)
+    }
+
+    /// Copies the weights in and assembles the [`Model`].
+    fn finish_load(
+        dir: &Path,
+        net: Box<dyn SequenceClassifier>,
+        vs: nn::VarStore,
+        config: ModelConfig,
+        labels: LabelMap,
+        file: &Path,
+        allow_missing: bool,
+    ) -> Result<(Model, Vec<String>)> {
+        let prefix = config.arch.base_prefix(&config.model_type);
+        let missing = weights::load(&vs, file, prefix, allow_missing)
+            .map_err(|e| SentirError::model(dir, format!("model.safetensors: {e}")))?;
         Ok((
             Model {
                 net,
@@ -168,18 +196,21 @@ impl Model {
         Ok(model)
     }
 
-    /// Switches the encoder to int8 dynamic quantization (fbgemm; CPU only, inference only).
+    /// Switches the encoder to int8 dynamic quantization (CPU only, inference only).
     pub fn quantize_int8(&mut self) -> Result<()> {
         if self.device() != Device::Cpu {
             return Err(SentirError::Usage(
                 "--precision int8 runs on the CPU only (use --device cpu)".into(),
             ));
         }
-        let probe = Tensor::zeros([8, 8], (Kind::Int8, Device::Cpu));
-        if probe.f_fbgemm_pack_quantized_matrix().is_err() {
+        let probe = Tensor::zeros([1, 8], (Kind::Int8, Device::Cpu));
+        if probe
+            .f_internal_int_mm(&Tensor::zeros([8, 8], (Kind::Int8, Device::Cpu)))
+            .is_err()
+        {
             return Err(SentirError::model(
                 &self.dir,
-                "int8 needs libtorch built with FBGEMM (x86-64 CPUs with AVX2)",
+                "this libtorch has no int8 matrix product (_int_mm)",
             ));
         }
         self.net
@@ -239,15 +270,22 @@ impl Model {
 fn build(p: &nn::Path, config: &ModelConfig) -> Result<Box<dyn SequenceClassifier>, String> {
     let err = |e: rust_bert::RustBertError| e.to_string();
     Ok(match config.arch {
+        // The heads read the first position only, so at inference the last layer computes
+        // just that position (vendored patch 5: same logits, ≈7% fewer FLOPs for 12 layers).
         Architecture::Bert => {
             let c = config.to_rust_bert()?;
-            Box::new(rust_bert::bert::BertForSequenceClassification::new(p, &c).map_err(err)?)
+            let mut net =
+                rust_bert::bert::BertForSequenceClassification::new(p, &c).map_err(err)?;
+            net.set_first_token_only(true);
+            Box::new(net)
         }
         Architecture::Roberta => {
             let c = config.to_rust_bert()?;
+            let mut net =
+                rust_bert::roberta::RobertaForSequenceClassification::new(p, &c).map_err(err)?;
+            net.set_first_token_only(true);
             Box::new(arch::Roberta {
-                net: rust_bert::roberta::RobertaForSequenceClassification::new(p, &c)
-                    .map_err(err)?,
+                net,
                 pad: config.pad_token_id,
             })
         }
@@ -256,6 +294,16 @@ fn build(p: &nn::Path, config: &ModelConfig) -> Result<Box<dyn SequenceClassifie
             Box::new(rust_bert::distilbert::DistilBertModelClassifier::new(p, &c).map_err(err)?)
         }
     })
+}
+
+/// `config` with a one-token vocabulary: the network is built with a placeholder word-embedding
+/// table that [`Model::allocate_word_embeddings`] replaces before the weights are copied in.
+fn placeholder_vocab(config: &ModelConfig) -> ModelConfig {
+    let mut c = config.clone();
+    if let Some(obj) = c.raw.as_object_mut() {
+        obj.insert("vocab_size".into(), 1.into());
+    }
+    c
 }
 
 /// Reads config.json; with `labels`, its classes become `labels`' sentiments (for training

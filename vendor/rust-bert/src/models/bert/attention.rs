@@ -160,6 +160,28 @@ impl BertSelfAttention {
     }
 }
 
+impl BertSelfAttention {
+    /// sentir patch 5: inference attention for the first position only: the query is
+    /// `first` (`[batch, 1, hidden]`), keys and values come from every position.
+    fn forward_first_token(&self, first: &Tensor, hidden_states: &Tensor, mask: Option<&Tensor>) -> Tensor {
+        let bs = hidden_states.size()[0];
+        let q = self.split_heads(first.apply(&self.query), bs, self.attention_head_size);
+        let k = self.split_heads(hidden_states.apply(&self.key), bs, self.attention_head_size);
+        let v = self.split_heads(hidden_states.apply(&self.value), bs, self.attention_head_size);
+        let mask = mask.map(|m| m.to_kind(q.kind()));
+        let context = Tensor::scaled_dot_product_attention(
+            &q,
+            &k,
+            &v,
+            mask.as_ref(),
+            0.0,
+            false,
+            1.0 / (self.attention_head_size as f64).sqrt(),
+        );
+        self.flatten(context, bs, self.attention_head_size)
+    }
+}
+
 #[derive(Debug)]
 pub struct BertSelfOutput {
     linear: QLinear,
@@ -240,6 +262,16 @@ impl BertAttention {
 
         let self_output = self.output.forward_t(&self_output, hidden_states, train);
         (self_output, attention_weights)
+    }
+}
+
+impl BertAttention {
+    /// sentir patch 5: self-attention block output for the first position only
+    /// (`[batch, 1, hidden]`), at inference.
+    pub fn forward_first_token(&self, hidden_states: &Tensor, mask: Option<&Tensor>) -> Tensor {
+        let first = hidden_states.narrow(1, 0, 1);
+        let context = self._self.forward_first_token(&first, hidden_states, mask);
+        self.output.forward_t(&context, &first, false)
     }
 }
 

@@ -1351,6 +1351,22 @@ impl<T: BertEmbedding> crate::common::qlinear::QuantizeDynamic for BertModel<T> 
     }
 }
 
+impl<T: BertEmbedding> BertModel<T> {
+    /// sentir patch 5: see [`BertEncoder::set_first_token_only`]; the pooler reads the
+    /// first position only, so sequence classification keeps its exact output.
+    pub fn set_first_token_only(&mut self, on: bool) {
+        self.encoder.set_first_token_only(on);
+    }
+}
+
+impl BertForSequenceClassification {
+    /// sentir patch 5: the classifier reads the pooled first position only, so the last
+    /// layer can skip every other position at inference (same logits, less work).
+    pub fn set_first_token_only(&mut self, on: bool) {
+        self.bert.set_first_token_only(on);
+    }
+}
+
 impl crate::common::qlinear::QuantizeDynamic for BertForSequenceClassification {
     fn quantize_dynamic(&mut self) {
         self.bert.quantize_dynamic();

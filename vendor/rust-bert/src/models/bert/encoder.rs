@@ -167,10 +167,21 @@ impl BertLayer {
 /// Encoder used in BERT models.
 /// It is made of a Vector of `BertLayer` through which hidden states will be passed. The encoder can also be
 /// used as a decoder (with cross-attention) if `encoder_hidden_states` are provided.
+impl BertLayer {
+    /// sentir patch 5: the layer's output for the first position only (`[batch, 1, hidden]`),
+    /// at inference, for encoder (not decoder) layers.
+    pub fn forward_first_token(&self, hidden_states: &Tensor, mask: Option<&Tensor>) -> Tensor {
+        let attention_output = self.attention.forward_first_token(hidden_states, mask);
+        let output = self.intermediate.forward(&attention_output);
+        self.output.forward_t(&output, &attention_output, false)
+    }
+}
+
 pub struct BertEncoder {
     output_attentions: bool,
     output_hidden_states: bool,
     layers: Vec<BertLayer>,
+    first_token_only: bool,
 }
 
 impl BertEncoder {
@@ -212,6 +223,7 @@ impl BertEncoder {
             output_attentions,
             output_hidden_states,
             layers,
+            first_token_only: false,
         }
     }
 
@@ -276,7 +288,22 @@ impl BertEncoder {
         let mut hidden_state = None::<Tensor>;
         let mut attention_weights: Option<Tensor>;
 
-        for layer in &self.layers {
+        // sentir patch 5: when only the first position's output is used (sequence
+        // classification), the last layer computes it alone at inference: its query,
+        // attention output and feed-forward run on one row per sequence instead of all.
+        let first_token_last = self.first_token_only
+            && !train
+            && !self.output_attentions
+            && !self.output_hidden_states
+            && encoder_hidden_states.is_none()
+            && self.layers.last().is_some_and(|l| !l.is_decoder);
+        let n_layers = self.layers.len();
+        for (index, layer) in self.layers.iter().enumerate() {
+            if first_token_last && index + 1 == n_layers {
+                let states = hidden_state.as_ref().unwrap_or(input);
+                hidden_state = Some(layer.forward_first_token(states, mask));
+                break;
+            }
             let layer_output = if let Some(hidden_state) = &hidden_state {
                 layer.forward_t(
                     hidden_state,
@@ -415,6 +442,14 @@ impl crate::common::qlinear::QuantizeDynamic for BertLayer {
         }
         self.intermediate.quantize_dynamic();
         self.output.quantize_dynamic();
+    }
+}
+
+impl BertEncoder {
+    /// sentir patch 5: compute only the first position in the last layer at inference (the
+    /// output's sequence dimension is then 1). For models that read only that position.
+    pub fn set_first_token_only(&mut self, on: bool) {
+        self.first_token_only = on;
     }
 }
 

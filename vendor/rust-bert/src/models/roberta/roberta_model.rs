@@ -1099,6 +1099,14 @@ pub struct RobertaQuestionAnsweringOutput {
     pub all_attentions: Option<Vec<Tensor>>,
 }
 
+impl RobertaForSequenceClassification {
+    /// sentir patch 5: the classification head reads the first position only, so the last
+    /// layer can skip every other position at inference (same logits, less work).
+    pub fn set_first_token_only(&mut self, on: bool) {
+        self.roberta.set_first_token_only(on);
+    }
+}
+
 // sentir patch 3: int8 dynamic quantization of the encoder's Linear layers.
 impl crate::common::qlinear::QuantizeDynamic for RobertaForSequenceClassification {
     fn quantize_dynamic(&mut self) {
