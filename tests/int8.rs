@@ -38,7 +38,7 @@ fn check(name: &str) {
     let int8 = Model::load_with_precision(&d, Device::Cpu, Precision::Int8).unwrap();
     let got = logits(&int8, &ids);
     // These random models are tiny (hidden 32), so quantization noise is a few hundredths;
-    // an arithmetic error (int16 saturation in fbgemm, wrong offsets) gave 0.3 to 0.7.
+    // an arithmetic error (int16 saturation in the int8 kernel, wrong offsets) gave 0.3 to 0.7.
     let mut worst = 0f32;
     for (g, w) in got.iter().zip(&exp.logits_batch) {
         for (a, b) in g.iter().zip(w) {
