@@ -2,11 +2,10 @@
 //! discarded, measured: messages/s, tokens/s, padding waste, batch latency, peak memory and
 //! model load time.
 
-use crate::classify::{load_model_and_encoder, open_source, set_threads};
+use crate::classify::{open_source, set_threads, RunConfig};
 use crate::error::Result;
 use crate::io::{Row, RowSink, RowSource};
-use crate::model::Precision;
-use crate::pipeline::{self, PipelineOptions};
+use crate::pipeline;
 use crate::prediction::Outcome;
 use crate::progress::Progress;
 use crate::sysinfo::{peak_rss_bytes, Machine};
@@ -15,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tch::Device;
 
 /// The team's messages in `data/`, used when no input is given.
 pub const DEFAULT_INPUTS: [&str; 4] = [
@@ -32,18 +30,8 @@ pub struct BenchConfig {
     pub inputs: Vec<PathBuf>,
     /// CSV column / JSON key holding the message.
     pub text_column: Option<String>,
-    /// Model directory.
-    pub model_dir: PathBuf,
-    /// Where the model runs.
-    pub device: Device,
-    /// Threads for tokenization and libtorch.
-    pub threads: usize,
-    /// fp32 or int8.
-    pub precision: Precision,
-    /// Longest input in tokens (capped at what the model allows).
-    pub max_length: usize,
-    /// Batching and chunking.
-    pub pipeline: PipelineOptions,
+    /// Model, threads, precision, batching.
+    pub run: RunConfig,
 }
 
 /// Messages per sentiment.
@@ -129,7 +117,7 @@ pub fn default_inputs() -> Vec<PathBuf> {
 
 /// Runs the benchmark.
 pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
-    set_threads(cfg.threads);
+    set_threads(cfg.run.threads);
     let inputs = if cfg.inputs.is_empty() {
         default_inputs()
     } else {
@@ -143,8 +131,7 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
     }
 
     let t0 = Instant::now();
-    let (model, encoder) =
-        load_model_and_encoder(&cfg.model_dir, cfg.device, cfg.precision, cfg.max_length)?;
+    let (model, encoder) = cfg.run.load()?;
     let max_len = encoder.max_len();
     let load = t0.elapsed();
 
@@ -160,20 +147,20 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
         &encoder,
         source,
         sink,
-        &cfg.pipeline,
+        &cfg.run.pipeline,
         &Progress::new(false, None),
     )?;
     let secs = s.elapsed.as_secs_f64().max(1e-9);
     let mut lat: Vec<Duration> = s.batch_latencies.clone();
     lat.sort();
     Ok(BenchReport {
-        model: cfg.model_dir.display().to_string(),
+        model: cfg.run.model_dir.display().to_string(),
         model_type: model.config().model_type.clone(),
-        precision: cfg.precision.as_str(),
-        device: format!("{:?}", cfg.device).to_lowercase(),
-        threads: cfg.threads,
-        batch_size: cfg.pipeline.limits.max_rows,
-        max_batch_tokens: cfg.pipeline.limits.max_tokens,
+        precision: cfg.run.precision.as_str(),
+        device: format!("{:?}", cfg.run.device).to_lowercase(),
+        threads: cfg.run.threads,
+        batch_size: cfg.run.pipeline.limits.max_rows,
+        max_batch_tokens: cfg.run.pipeline.limits.max_tokens,
         max_length: max_len,
         inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
         messages: s.rows,

@@ -14,6 +14,35 @@ use crate::tokenize::TextEncoder;
 use std::path::{Path, PathBuf};
 use tch::Device;
 
+/// The model and run settings `classify` and `bench` share.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Model directory.
+    pub model_dir: PathBuf,
+    /// Where the model runs.
+    pub device: Device,
+    /// Threads for tokenization and for libtorch.
+    pub threads: usize,
+    /// Longest input in tokens (capped at what the model allows).
+    pub max_length: usize,
+    /// fp32 or int8.
+    pub precision: Precision,
+    /// Batching and chunking.
+    pub pipeline: PipelineOptions,
+}
+
+impl RunConfig {
+    /// Loads the model and its tokenizer (after [`set_threads`]).
+    pub fn load(&self) -> Result<(Model, TextEncoder)> {
+        load_model_and_encoder(
+            &self.model_dir,
+            self.device,
+            self.precision,
+            self.max_length,
+        )
+    }
+}
+
 /// Everything `classify` needs.
 #[derive(Clone, Debug)]
 pub struct ClassifyConfig {
@@ -29,18 +58,8 @@ pub struct ClassifyConfig {
     pub text_column: Option<String>,
     /// CSV delimiter.
     pub delimiter: u8,
-    /// Model directory.
-    pub model_dir: PathBuf,
-    /// Where the model runs.
-    pub device: Device,
-    /// Threads for tokenization and for libtorch.
-    pub threads: usize,
-    /// Longest input in tokens (capped at what the model allows).
-    pub max_length: usize,
-    /// fp32 or int8.
-    pub precision: Precision,
-    /// Batching and chunking.
-    pub pipeline: PipelineOptions,
+    /// Model, threads, precision, batching.
+    pub run: RunConfig,
     /// Show a progress bar (if stderr is a terminal).
     pub progress: bool,
 }
@@ -170,7 +189,7 @@ pub fn load_model_and_encoder(
 /// Runs the whole command. Usage problems (unknown column, missing model) are found before
 /// any output is created.
 pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
-    set_threads(cfg.threads);
+    set_threads(cfg.run.threads);
     let (source, in_format, size) = open_source(
         &cfg.input,
         cfg.format,
@@ -178,8 +197,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         cfg.delimiter,
     )?;
     let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
-    let (model, encoder) =
-        load_model_and_encoder(&cfg.model_dir, cfg.device, cfg.precision, cfg.max_length)?;
+    let (model, encoder) = cfg.run.load()?;
     let out = Output::open(&cfg.output)?;
     let sink = match (out_format, source.arrow_schema()) {
         (Format::Parquet, Some(schema)) => {
@@ -189,7 +207,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         _ => open_sink(out, out_format, source.columns(), cfg.delimiter)?,
     };
     let progress = Progress::new(cfg.progress, size);
-    pipeline::run(&model, &encoder, source, sink, &cfg.pipeline, &progress)
+    pipeline::run(&model, &encoder, source, sink, &cfg.run.pipeline, &progress)
 }
 
 /// The model used when `--model` is not given: `$SENTIR_MODEL`, else `models/default` in

@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sentir::batch::BatchLimits;
 use sentir::bench::{self, BenchConfig};
-use sentir::classify::{self, ClassifyConfig};
+use sentir::classify::{self, ClassifyConfig, RunConfig};
 use sentir::eval::evaluate;
 use sentir::io::labelled::{
     read_examples, read_umsab, write_examples_csv, Example, LabelledColumns, UMSAB_LANGUAGES,
@@ -169,6 +169,20 @@ impl ModelArgs {
             std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
+        })
+    }
+    fn run_config(&self, detect_language: bool) -> Result<RunConfig, SentirError> {
+        Ok(RunConfig {
+            model_dir: self.model_dir(),
+            device: model::parse_device(&self.device)?,
+            threads: self.threads(),
+            max_length: self.max_length,
+            precision: self.precision.precision(),
+            pipeline: PipelineOptions {
+                limits: self.limits()?,
+                detect_language,
+                ..Default::default()
+            },
         })
     }
     fn limits(&self) -> Result<BatchLimits, SentirError> {
@@ -515,15 +529,7 @@ fn bench_cmd(a: BenchArgs) -> anyhow::Result<ExitCode> {
     let cfg = BenchConfig {
         inputs: a.inputs,
         text_column: a.text_column,
-        model_dir: a.model.model_dir(),
-        device: model::parse_device(&a.model.device)?,
-        threads: a.model.threads(),
-        precision: a.model.precision.precision(),
-        max_length: a.model.max_length,
-        pipeline: PipelineOptions {
-            limits: a.model.limits()?,
-            ..Default::default()
-        },
+        run: a.model.run_config(true)?,
     };
     let r = bench::bench(&cfg)?;
     if a.json {
@@ -579,16 +585,7 @@ fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         output_format: a.output_format.and_then(FormatArg::format),
         text_column: a.text_column,
         delimiter: a.delimiter as u8,
-        model_dir: a.model.model_dir(),
-        device: model::parse_device(&a.model.device)?,
-        threads: a.model.threads(),
-        max_length: a.model.max_length,
-        precision: a.model.precision.precision(),
-        pipeline: PipelineOptions {
-            limits: a.model.limits()?,
-            detect_language: !a.no_language,
-            ..Default::default()
-        },
+        run: a.model.run_config(!a.no_language)?,
         progress: !a.quiet,
     };
     let summary = classify::classify(&cfg).with_context(|| format!("classify {}", cfg.input))?;

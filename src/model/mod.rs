@@ -82,11 +82,8 @@ pub enum Weights {
 }
 
 impl Model {
-    /// Loads `dir` (config.json, tokenizer.json, model.safetensors) for inference.
-    ///
-    /// Word embeddings stored as fp16 stay fp16 in memory (a lookup table needs no fp32
-    /// arithmetic; the rows are widened to fp32 when added to the position embeddings). For
-    /// a 250k-token vocabulary this saves 190 MB.
+    /// Loads `dir` (config.json, tokenizer.json, model.safetensors) for inference; word
+    /// embeddings stored as fp16 stay fp16 (see `allocate_word_embeddings`).
     pub fn load(dir: &Path, device: Device) -> Result<Model> {
         Ok(Model::load_with(dir, device, Weights::Complete, None)?.0)
     }
@@ -149,32 +146,18 @@ impl Model {
         let vs = nn::VarStore::new(device);
         let prefix = config.arch.base_prefix(&config.model_type);
         let file = dir.join("model.safetensors");
-        if weights == Weights::Complete {
-            let header = weights::read_header(&file)
-                .map_err(|e| SentirError::model(dir, format!("model.safetensors: {e}")))?;
+        let in_file = |e: String| SentirError::model(dir, format!("model.safetensors: {e}"));
+        let header = weights::read_header(&file).map_err(in_file)?;
+        let net = if weights == Weights::Complete {
             let net = build(&vs.root(), &placeholder_vocab(&config))
                 .map_err(|e| SentirError::model(dir, e))?;
-            Model::allocate_word_embeddings(&vs, &header, prefix)
-                .map_err(|e| SentirError::model(dir, format!("model.safetensors: {e}")))?;
-            return Model::finish_load(dir, net, vs, config, labels, &file, false);
-        }
-        let net = build(&vs.root(), &config).map_err(|e| SentirError::model(dir, e))?;
-        Model::finish_load(dir, net, vs, config, labels, &file, true)
-    }
-
-    /// Copies the weights in and assembles the [`Model`].
-    fn finish_load(
-        dir: &Path,
-        net: Box<dyn SequenceClassifier>,
-        vs: nn::VarStore,
-        config: ModelConfig,
-        labels: LabelMap,
-        file: &Path,
-        allow_missing: bool,
-    ) -> Result<(Model, Vec<String>)> {
-        let prefix = config.arch.base_prefix(&config.model_type);
-        let missing = weights::load(&vs, file, prefix, allow_missing)
-            .map_err(|e| SentirError::model(dir, format!("model.safetensors: {e}")))?;
+            Model::allocate_word_embeddings(&vs, &header, prefix).map_err(in_file)?;
+            net
+        } else {
+            build(&vs.root(), &config).map_err(|e| SentirError::model(dir, e))?
+        };
+        let allow_missing = weights == Weights::AllowMissing;
+        let missing = weights::load(&vs, &file, &header, prefix, allow_missing).map_err(in_file)?;
         Ok((
             Model {
                 net,

@@ -82,22 +82,23 @@ pub fn read_header(path: &Path) -> Result<HashMap<String, TensorInfo>, String> {
 
 const CHUNK_BYTES: u64 = 8 << 20;
 
-/// Copies the file's tensors into the variables of `vs`. A variable `p.x` is filled from
-/// `p.x`, or from `x` when `prefix` is `p`. Returns the variables not in the file; fails on
-/// shape mismatches, and on missing variables unless `allow_missing`.
+/// Copies the file's tensors (`header`, as [`read_header`] gives it) into the variables of
+/// `vs`. A variable `p.x` is filled from `p.x`, or from `x` when `prefix` is `p`. Returns the
+/// variables not in the file; fails on shape mismatches, and on missing variables unless
+/// `allow_missing`.
 pub fn load(
     vs: &VarStore,
     path: &Path,
+    header: &HashMap<String, TensorInfo>,
     prefix: &str,
     allow_missing: bool,
 ) -> Result<Vec<String>, String> {
-    let header = read_header(path)?;
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut missing = Vec::new();
     let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
     vars.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, mut var) in vars {
-        let info = lookup(&header, &name, prefix);
+        let info = lookup(header, &name, prefix);
         let Some(info) = info else {
             missing.push(name);
             continue;
@@ -224,14 +225,15 @@ mod tests {
         let _a = vs.root().sub("bert").sub("lin").zeros("weight", &[6, 4]);
         let _b = vs.root().sub("bert").zeros("b", &[2]);
         let _c = vs.root().sub("classifier").zeros("weight", &[3, 4]);
-        let missing = load(&vs, &p, "bert", true).unwrap();
+        let header = read_header(&p).unwrap();
+        let missing = load(&vs, &p, &header, "bert", true).unwrap();
         assert_eq!(missing, vec!["classifier.weight".to_string()]);
         let v = vs.variables();
         assert_eq!(
             f64::try_from(v["bert.lin.weight"].sum(Kind::Double)).unwrap(),
             276.0
         );
-        assert!(load(&vs, &p, "bert", false)
+        assert!(load(&vs, &p, &header, "bert", false)
             .unwrap_err()
             .contains("classifier.weight"));
     }
@@ -266,6 +268,9 @@ mod tests {
         .unwrap();
         let vs = nn::VarStore::new(Device::Cpu);
         let _w = vs.root().zeros("w", &[3, 2]);
-        assert!(load(&vs, &p, "x", false).unwrap_err().contains("shape"));
+        let header = read_header(&p).unwrap();
+        assert!(load(&vs, &p, &header, "x", false)
+            .unwrap_err()
+            .contains("shape"));
     }
 }
