@@ -162,7 +162,7 @@ pub fn train(
     if !encoder_missing.is_empty() {
         return Err(SentirError::model(
             &cfg.base,
-            format!("encoder weights missing: {encoder_missing:?}"),
+            format!("encoder weights missing or of another shape: {encoder_missing:?}"),
         ));
     }
     if !missing.is_empty() && cfg.progress {

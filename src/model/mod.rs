@@ -77,7 +77,8 @@ pub struct Model {
 pub enum Weights {
     /// Every variable must be in the file.
     Complete,
-    /// Missing variables keep their random initialisation; their names are returned.
+    /// Missing variables, and variables whose stored shape differs (a classifier head with
+    /// another label count), keep their random initialisation; their names are returned.
     AllowMissing,
 }
 

@@ -55,6 +55,7 @@ pub fn read_header(path: &Path) -> Result<HashMap<String, TensorInfo>, String> {
             Some("BF16") => Kind::BFloat16,
             Some("F64") => Kind::Double,
             Some("I64") => Kind::Int64,
+            Some("I8") => Kind::Int8,
             other => return Err(format!("{name}: unsupported dtype {other:?}")),
         };
         let shape: Vec<i64> = v["shape"]
@@ -84,8 +85,9 @@ const CHUNK_BYTES: u64 = 8 << 20;
 
 /// Copies the file's tensors (`header`, as [`read_header`] gives it) into the variables of
 /// `vs`. A variable `p.x` is filled from `p.x`, or from `x` when `prefix` is `p`. Returns the
-/// variables not in the file; fails on shape mismatches, and on missing variables unless
-/// `allow_missing`.
+/// variables not in the file; fails on missing variables and shape mismatches unless
+/// `allow_missing`, which leaves both as initialised and lists a mismatch as
+/// `name (shape [..] in the file)` (fine-tuning a 5-star or 2-class model into 3 classes).
 pub fn load(
     vs: &VarStore,
     path: &Path,
@@ -104,6 +106,10 @@ pub fn load(
             continue;
         };
         if info.shape != var.size() {
+            if allow_missing {
+                missing.push(format!("{name} (shape {:?} in the file)", info.shape));
+                continue;
+            }
             return Err(format!(
                 "{name}: shape {:?} in the file, {:?} in the model",
                 info.shape,
@@ -186,6 +192,7 @@ pub fn save(tensors: &mut [(String, Tensor)], path: &Path) -> Result<(), String>
             Kind::BFloat16 => Dtype::BF16,
             Kind::Double => Dtype::F64,
             Kind::Int64 => Dtype::I64,
+            Kind::Int8 => Dtype::I8,
             k => return Err(format!("{name}: cannot save {k:?} tensors")),
         };
         let numel = t.numel();
