@@ -57,12 +57,24 @@ fn buyer_rows(split: &str, n: usize, dir: &Path, name: &str) -> String {
     dir.join(name).display().to_string()
 }
 
-/// Trains the fixture for 2 epochs on 48 buyer messages; `extra` goes after the fixed flags.
+/// Trains the bert-3class fixture for 2 epochs on 48 buyer messages; `extra` goes after the
+/// fixed flags. Returns the output directory.
 fn train(dir: &Path, out: &str, seed: &str, extra: &[&str]) -> String {
+    train_from("bert-3class", dir, out, seed, extra).0
+}
+
+/// [`train`] from any fixture model; returns the output directory and what sentir printed.
+fn train_from(
+    fixture_model: &str,
+    dir: &Path,
+    out: &str,
+    seed: &str,
+    extra: &[&str],
+) -> (String, String) {
     let tr = buyer_rows("train", 48, dir, "train.csv");
     let val = buyer_rows("val", 24, dir, "val.csv");
     let out = dir.join(out).display().to_string();
-    let base = fixture("bert-3class");
+    let base = fixture(fixture_model);
     let mut args = vec![
         "train",
         "--train",
@@ -83,11 +95,10 @@ fn train(dir: &Path, out: &str, seed: &str, extra: &[&str]) -> String {
         seed,
         "--threads",
         "1",
-        "--quiet",
     ];
     args.extend_from_slice(extra);
-    ok(&run(&args));
-    out
+    let printed = ok(&run(&args));
+    (out, printed)
 }
 
 #[test]
@@ -172,25 +183,8 @@ fn train_writes_a_loadable_hf_directory_reproducibly_and_eval_agrees() {
 #[test]
 fn a_head_with_another_label_count_is_reinitialised_for_three_classes() {
     let dir = tempfile::tempdir().unwrap();
-    let tr = buyer_rows("train", 16, dir.path(), "train.csv");
-    let val = buyer_rows("val", 8, dir.path(), "val.csv");
-    let out = dir.path().join("out");
-    let base = fixture("bert-5star");
-    let err = ok(&run(&[
-        "train",
-        "--train",
-        &tr,
-        "--val",
-        &val,
-        "--base",
-        &base,
-        "--out",
-        out.to_str().unwrap(),
-        "--epochs",
-        "1",
-        "--threads",
-        "1",
-    ]));
+    let (out, err) = train_from("bert-5star", dir.path(), "out", "42", &[]);
+    let out = Path::new(&out);
     assert!(
         err.contains("classifier.weight (shape [5, 32] in the file)"),
         "{err}"
@@ -233,20 +227,19 @@ fn a_bad_training_label_names_its_line_and_writes_nothing() {
 #[test]
 fn pack_keeps_only_trained_weights_and_assembles_the_same_model() {
     let dir = tempfile::tempdir().unwrap();
-    let full = train(dir.path(), "full", "3", &["--freeze-embeddings"]);
-    let packed = dir.path().join("packed");
     let base = fixture("bert-3class");
-    ok(&run(&[
-        "pack-model",
-        "--model",
-        &full,
-        "--base",
-        &base,
-        "--out",
-        packed.to_str().unwrap(),
-    ]));
-    assert!(packed.join("trained.safetensors").is_file());
     let val = dir.path().join("val.csv").display().to_string();
+    let pack = |model: &str, out: &Path| {
+        run(&[
+            "pack-model",
+            "--model",
+            model,
+            "--base",
+            &base,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
     let probs = |model: &str| -> Vec<f64> {
         let out = dir.path().join("p.csv");
         ok(&run(&[
@@ -270,37 +263,33 @@ fn pack_keeps_only_trained_weights_and_assembles_the_same_model() {
             })
             .collect()
     };
-    let (p_full, p_packed) = (probs(&full), probs(packed.to_str().unwrap()));
-    assert_eq!(p_full.len(), 72);
-    let worst = p_full
-        .iter()
-        .zip(&p_packed)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
-    assert!(worst < 5e-3, "fp16 packing moved a probability by {worst}");
+    // Packs `model` into `out` and checks the assembled model scores like the original.
+    let packs_to_the_same = |model: &str, out: &Path| -> Value {
+        ok(&pack(model, out));
+        let (p_model, p_packed) = (probs(model), probs(out.to_str().unwrap()));
+        assert_eq!(p_model.len(), 72);
+        let worst = p_model
+            .iter()
+            .zip(&p_packed)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(
+            worst < 5e-3,
+            "packing {model} moved a probability by {worst}"
+        );
+        safetensors_header(&out.join("trained.safetensors"))
+    };
+
+    // Frozen embeddings: the packed file holds no embedding rows at all.
+    let full = train(dir.path(), "full", "3", &["--freeze-embeddings"]);
+    let frozen = packs_to_the_same(&full, &dir.path().join("packed"));
+    assert!(frozen.get("sentir.word_embeddings_delta.rows").is_none());
 
     // Embeddings trained without weight decay move only on the training data's tokens:
-    // those rows are packed as an int8 delta and applied back at assembly.
+    // those rows are packed as an int8 delta and applied back at assembly (200-token
+    // vocabulary; 48 messages do not use every token).
     let sparse = train(dir.path(), "sparse", "3", &["--weight-decay", "0"]);
-    let packed2 = dir.path().join("packed2");
-    ok(&run(&[
-        "pack-model",
-        "--model",
-        &sparse,
-        "--base",
-        &base,
-        "--out",
-        packed2.to_str().unwrap(),
-    ]));
-    let (p_sparse, p_packed2) = (probs(&sparse), probs(packed2.to_str().unwrap()));
-    let worst = p_sparse
-        .iter()
-        .zip(&p_packed2)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
-    assert!(worst < 5e-3, "delta packing moved a probability by {worst}");
-    // Only some rows moved (200-token vocabulary; 48 messages do not use every token).
-    let header = safetensors_header(&packed2.join("trained.safetensors"));
+    let header = packs_to_the_same(&sparse, &dir.path().join("packed2"));
     let moved_rows = header["sentir.word_embeddings_delta.rows"]["shape"][0]
         .as_u64()
         .unwrap();
@@ -309,20 +298,10 @@ fn pack_keeps_only_trained_weights_and_assembles_the_same_model() {
         "{moved_rows} rows moved"
     );
     assert_eq!(header["sentir.word_embeddings_delta.q"]["dtype"], "I8");
-    let frozen = safetensors_header(&packed.join("trained.safetensors"));
-    assert!(frozen.get("sentir.word_embeddings_delta.rows").is_none());
 
     // With weight decay every row moves: no delta worth storing, a clear refusal.
     let moved = train(dir.path(), "moved", "3", &[]);
-    let o = run(&[
-        "pack-model",
-        "--model",
-        &moved,
-        "--base",
-        &base,
-        "--out",
-        dir.path().join("p3").to_str().unwrap(),
-    ]);
+    let o = pack(&moved, &dir.path().join("p3"));
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -335,16 +314,21 @@ fn pack_keeps_only_trained_weights_and_assembles_the_same_model() {
 fn eval_scores_overall_and_per_group() {
     let dir = tempfile::tempdir().unwrap();
     let val = buyer_rows("val", 40, dir.path(), "val.csv");
-    let o = run(&[
-        "eval",
-        "--data",
-        &val,
-        "--model",
-        &fixture("bert-3class"),
-        "--group-column",
-        "language",
-        "--json",
-    ]);
+    let model = fixture("bert-3class");
+    let eval = |extra: &[&str]| {
+        let mut args = vec![
+            "eval",
+            "--data",
+            &val,
+            "--model",
+            &model,
+            "--group-column",
+            "language",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = eval(&["--json"]);
     ok(&o);
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     let overall = &r["overall"];
@@ -367,15 +351,7 @@ fn eval_scores_overall_and_per_group() {
         / groups.len() as f64;
     assert!((r["mean_group_macro_f1"].as_f64().unwrap() - mean).abs() < 1e-9);
 
-    let o = run(&[
-        "eval",
-        "--data",
-        &val,
-        "--model",
-        &fixture("bert-3class"),
-        "--group-column",
-        "language",
-    ]);
+    let o = eval(&[]);
     let table = String::from_utf8_lossy(&o.stdout).into_owned();
     ok(&o);
     for word in ["macro-F1", "negative", "neutral", "positive", "es"] {
@@ -438,33 +414,26 @@ fn import_umsab_reads_pairs_without_trailing_newlines_and_names_bad_lines() {
     assert_eq!(&rows[2][1], "neutral");
     assert_eq!(&rows[4][2], "english");
 
+    let import_spanish = || {
+        run(&[
+            "import-umsab",
+            "--dir",
+            d,
+            "--split",
+            "val",
+            "--languages",
+            "spanish",
+            "-o",
+            o,
+        ])
+    };
     put("spanish", "uno\ndos\ntres", "2\n0");
-    let r = run(&[
-        "import-umsab",
-        "--dir",
-        d,
-        "--split",
-        "val",
-        "--languages",
-        "spanish",
-        "-o",
-        o,
-    ]);
+    let r = import_spanish();
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("3 texts but 2 labels"));
 
     put("spanish", "uno\ndos", "2\n7");
-    let r = run(&[
-        "import-umsab",
-        "--dir",
-        d,
-        "--split",
-        "val",
-        "--languages",
-        "spanish",
-        "-o",
-        o,
-    ]);
+    let r = import_spanish();
     assert_eq!(r.status.code(), Some(1));
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(err.contains("line 2") && err.contains("\"7\""), "{err}");
