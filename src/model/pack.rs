@@ -65,9 +65,11 @@ fn embedding_delta(emb: &Tensor, base: &Tensor) -> Option<(Tensor, Tensor, Tenso
 fn apply_delta(emb: &Tensor, rows: &Tensor, q: &Tensor, scale: &Tensor) -> Result<Tensor, String> {
     let (vocab, dim) = (emb.size()[0], emb.size()[1]);
     let n = rows.size()[0];
-    let in_range = rows.numel() == 0
-        || (rows.min().int64_value(&[]) >= 0 && rows.max().int64_value(&[]) < vocab);
-    if rows.kind() != Kind::Int64 || q.size() != [n, dim] || scale.size() != [n] || !in_range {
+    let fits = rows.kind() == Kind::Int64
+        && q.size() == [n, dim]
+        && scale.size() == [n]
+        && (n == 0 || (rows.min().int64_value(&[]) >= 0 && rows.max().int64_value(&[]) < vocab));
+    if !fits {
         return Err(format!(
             "the word-embedding delta does not fit the base ({vocab} x {dim})"
         ));
@@ -141,7 +143,7 @@ pub fn assemble(base: &Path, trained: &Path, out: &Path) -> Result<()> {
             trained.display()
         )));
     }
-    let mut emb = base_word_embeddings(base)?.to_kind(Kind::Float);
+    let mut emb = base_word_embeddings(base)?;
     match (
         t.remove(DELTA_ROWS),
         t.remove(DELTA_Q),
