@@ -63,7 +63,8 @@ report-screenshot: report-demo
 	  --user-data-dir=$$(mktemp -d) --window-size=1280,1640 --screenshot=docs/report.png \
 	  file://$(CURDIR)/out/report/report.html
 
-## train: re-create the default model from scratch (UMSAB + the team's buyer messages).
+## train: re-create the default model from scratch, in two stages: v1 (UMSAB + the team's
+## buyer messages), then v2 from it (+ the corpus, with the reason and mixed heads).
 train: setup
 	@mkdir -p out
 	$(BIN) import-umsab --dir $(UMSAB) --split train -o out/umsab-train.csv
@@ -71,10 +72,12 @@ train: setup
 	$(BIN) train --train out/umsab-train.csv \
 	  --train data/buyer_messages/train.csv --train data/buyer_messages/train.csv --train data/buyer_messages/train.csv \
 	  --val out/umsab-val.csv --val data/buyer_messages/val.csv \
-	  --base $(E5_DIR) --out out/default-full --epochs 3 --lr 6e-5 --batch-size 32 --max-length 128 --seed 42 \
+	  --base $(E5_DIR) --out out/default-v1 --epochs 3 --lr 6e-5 --batch-size 32 --max-length 128 --seed 42 \
 	  --freeze-embeddings
-	$(BIN) pack-model --model out/default-full --base $(E5_DIR) --out $(DEFAULT)
-	cd $(DEFAULT) && sha256sum model.safetensors tokenizer.json trained.safetensors config.json > SHA256SUMS
+	BIN=$(BIN) scripts/train_v2.sh out/default-v1 out/v2-full
+	$(BIN) pack-model --model out/v2-full --base $(E5_DIR) --out $(DEFAULT)
+	cd $(DEFAULT) && sha256sum model.safetensors tokenizer.json trained.safetensors config.json \
+	  heads.safetensors heads.json > SHA256SUMS
 	@echo "new default model in $(DEFAULT); run 'make test' and update the model card"
 
 ## bench: `sentir bench` on the messages in data/ (fp32 and int8), then the criterion benches.

@@ -78,7 +78,7 @@ fn benches(c: &mut Criterion) {
         let model = Model::load_with_precision(&dir, Device::Cpu, precision).expect("model");
         let c = collate(&seqs, model.config().pad_token_id, Device::Cpu);
         group.bench_function(precision.as_str(), |b| {
-            b.iter(|| black_box(model.predict_probs(&c.input_ids, &c.mask)))
+            b.iter(|| black_box(model.predict_probs(&c.input_ids, &c.mask).unwrap()))
         });
     }
     group.finish();

@@ -34,12 +34,16 @@ pub struct RunConfig {
 impl RunConfig {
     /// Loads the model and its tokenizer (after [`set_threads`]).
     pub fn load(&self) -> Result<(Model, TextEncoder)> {
-        load_model_and_encoder(
+        let (mut model, encoder) = load_model_and_encoder(
             &self.model_dir,
             self.device,
             self.precision,
             self.max_length,
-        )
+        )?;
+        if !self.pipeline.reason {
+            model.drop_reason_head();
+        }
+        Ok((model, encoder))
     }
 }
 

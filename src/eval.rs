@@ -4,11 +4,12 @@
 use crate::batch::BatchLimits;
 use crate::error::{Result, SentirError};
 use crate::io::labelled::Example;
-use crate::model::Model;
+use crate::model::heads::REASONS;
+use crate::model::{Model, Scores};
 use crate::pipeline::predict_texts;
 use crate::prediction::Prediction;
 use crate::sentiment::Sentiment;
-use crate::tokenize::TextEncoder;
+use crate::tokenize::{LongText, TextEncoder};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -85,6 +86,127 @@ impl Metrics {
     }
 }
 
+/// Scores of a classifier with any named classes (the reason head).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassMetrics {
+    /// Rows scored.
+    pub n: u64,
+    /// Share of rows predicted right.
+    pub accuracy: f64,
+    /// Mean F1 over the classes present in the gold labels or the predictions.
+    pub macro_f1: f64,
+    /// Scores by class name.
+    pub classes: BTreeMap<String, ClassScores>,
+    /// Class names, in the order of `confusion`'s rows and columns.
+    pub labels: Vec<String>,
+    /// `confusion[gold][predicted]`.
+    pub confusion: Vec<Vec<u64>>,
+}
+
+impl ClassMetrics {
+    /// Scores `pred` against `gold`, both indices into `labels`.
+    pub fn from_pairs(labels: &[&str], gold: &[usize], pred: &[usize]) -> ClassMetrics {
+        let k = labels.len();
+        let mut confusion = vec![vec![0u64; k]; k];
+        for (&g, &p) in gold.iter().zip(pred) {
+            confusion[g][p] += 1;
+        }
+        let n: u64 = confusion.iter().flatten().sum();
+        let correct: u64 = (0..k).map(|i| confusion[i][i]).sum();
+        let mut classes = BTreeMap::new();
+        let mut f1s = Vec::new();
+        for (i, name) in labels.iter().enumerate() {
+            let predicted: u64 = (0..k).map(|g| confusion[g][i]).sum();
+            let support: u64 = confusion[i].iter().sum();
+            let c = class_scores(confusion[i][i], predicted, support);
+            if support + predicted > 0 {
+                f1s.push(c.f1);
+            }
+            classes.insert(name.to_string(), c);
+        }
+        ClassMetrics {
+            n,
+            accuracy: ratio(correct, n),
+            macro_f1: f1s.iter().sum::<f64>() / f1s.len().max(1) as f64,
+            classes,
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            confusion,
+        }
+    }
+}
+
+/// Precision, recall and F1 of the `true` class of a yes/no label (`mixed`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BinaryMetrics {
+    /// Rows scored.
+    pub n: u64,
+    /// Share of rows predicted right.
+    pub accuracy: f64,
+    /// Scores of the `true` class.
+    pub positive: ClassScores,
+}
+
+impl BinaryMetrics {
+    /// Scores `pred` against `gold`.
+    pub fn from_pairs(gold: &[bool], pred: &[bool]) -> BinaryMetrics {
+        let n = gold.len() as u64;
+        let tp = gold.iter().zip(pred).filter(|(g, p)| **g && **p).count() as u64;
+        let correct = gold.iter().zip(pred).filter(|(g, p)| g == p).count() as u64;
+        let predicted = pred.iter().filter(|p| **p).count() as u64;
+        let support = gold.iter().filter(|g| **g).count() as u64;
+        BinaryMetrics {
+            n,
+            accuracy: ratio(correct, n),
+            positive: class_scores(tp, predicted, support),
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn class_scores(tp: u64, predicted: u64, support: u64) -> ClassScores {
+    let precision = ratio(tp, predicted);
+    let recall = ratio(tp, support);
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    ClassScores {
+        precision,
+        recall,
+        f1,
+        support,
+    }
+}
+
+/// Reason scores overall and per group (rows with a gold reason, models with a reason head).
+#[derive(Clone, Debug, Serialize)]
+pub struct ReasonReport {
+    /// All rows with a gold reason.
+    pub overall: ClassMetrics,
+    /// Per group.
+    pub groups: BTreeMap<String, ClassMetrics>,
+}
+
+/// Mixed scores (rows with a gold `mixed`): the mixed head, and the chunk-disagreement rule
+/// (a text read in chunks where one chunk says negative and another positive) for comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct MixedReport {
+    /// The mixed head (absent without one).
+    pub head: Option<BinaryMetrics>,
+    /// Chunks that disagree.
+    pub chunk_disagreement: BinaryMetrics,
+    /// The head per group.
+    pub groups: BTreeMap<String, BinaryMetrics>,
+}
+
 /// Scores overall and per group.
 #[derive(Clone, Debug, Serialize)]
 pub struct EvalReport {
@@ -96,6 +218,10 @@ pub struct EvalReport {
     pub groups: BTreeMap<String, Metrics>,
     /// Mean of the groups' macro-F1 (when there are groups).
     pub mean_group_macro_f1: Option<f64>,
+    /// Reason scores, when the data has reasons and the model a reason head.
+    pub reason: Option<ReasonReport>,
+    /// Mixed scores, when the data has a `mixed` column.
+    pub mixed: Option<MixedReport>,
 }
 
 /// Predicts every example and scores the predictions.
@@ -104,19 +230,21 @@ pub fn evaluate(
     encoder: &TextEncoder,
     examples: &[Example],
     limits: BatchLimits,
+    long: LongText,
 ) -> Result<EvalReport> {
     if examples.is_empty() {
         return Err(SentirError::Input("no examples to evaluate".into()));
     }
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let mut pred = Vec::with_capacity(examples.len());
-    for (i, r) in predict_texts(model, encoder, &texts, limits)
+    let mut scores = Vec::with_capacity(examples.len());
+    for (i, r) in predict_texts(model, encoder, &texts, limits, long)?
         .into_iter()
         .enumerate()
     {
-        let p = r.map_err(|e| SentirError::Input(format!("example {}: {e}", i + 1)))?;
-        pred.push(Prediction::from_probs(p).sentiment);
+        scores.push(r.map_err(|e| SentirError::Input(format!("example {}: {e}", i + 1)))?);
     }
+    let preds: Vec<Prediction> = scores.iter().map(Prediction::from_scores).collect();
+    let pred: Vec<Sentiment> = preds.iter().map(|p| p.sentiment).collect();
     let gold: Vec<Sentiment> = examples.iter().map(|e| e.label).collect();
     let mut by_group: BTreeMap<String, (Vec<Sentiment>, Vec<Sentiment>)> = BTreeMap::new();
     for (e, p) in examples.iter().zip(&pred) {
@@ -137,6 +265,80 @@ pub fn evaluate(
         overall: Metrics::from_pairs(&gold, &pred),
         groups,
         mean_group_macro_f1,
+        reason: reason_report(examples, &preds),
+        mixed: mixed_report(examples, &preds, &scores),
+    })
+}
+
+fn reason_report(examples: &[Example], preds: &[Prediction]) -> Option<ReasonReport> {
+    let pairs: Vec<(&Example, usize, usize)> = examples
+        .iter()
+        .zip(preds)
+        .filter_map(|(e, p)| Some((e, e.reason?, p.reason?.0)))
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let score = |rows: &[&(&Example, usize, usize)]| {
+        let gold: Vec<usize> = rows.iter().map(|r| r.1).collect();
+        let pred: Vec<usize> = rows.iter().map(|r| r.2).collect();
+        ClassMetrics::from_pairs(&REASONS, &gold, &pred)
+    };
+    let mut by_group: BTreeMap<String, Vec<&(&Example, usize, usize)>> = BTreeMap::new();
+    for r in &pairs {
+        if let Some(g) = &r.0.group {
+            by_group.entry(g.clone()).or_default().push(r);
+        }
+    }
+    Some(ReasonReport {
+        overall: score(&pairs.iter().collect::<Vec<_>>()),
+        groups: by_group
+            .iter()
+            .map(|(g, rows)| (g.clone(), score(rows)))
+            .collect(),
+    })
+}
+
+fn mixed_report(
+    examples: &[Example],
+    preds: &[Prediction],
+    scores: &[Scores],
+) -> Option<MixedReport> {
+    let idx: Vec<usize> = (0..examples.len())
+        .filter(|&i| examples[i].mixed.is_some())
+        .collect();
+    if idx.is_empty() {
+        return None;
+    }
+    let gold: Vec<bool> = idx
+        .iter()
+        .map(|&i| examples[i].mixed == Some(true))
+        .collect();
+    let head = preds[idx[0]].mixed().is_some().then(|| {
+        let pred: Vec<bool> = idx
+            .iter()
+            .map(|&i| preds[i].mixed() == Some(true))
+            .collect();
+        BinaryMetrics::from_pairs(&gold, &pred)
+    });
+    let chunks: Vec<bool> = idx.iter().map(|&i| scores[i].chunks_disagree).collect();
+    let mut groups: BTreeMap<String, (Vec<bool>, Vec<bool>)> = BTreeMap::new();
+    if head.is_some() {
+        for &i in &idx {
+            if let Some(g) = &examples[i].group {
+                let e = groups.entry(g.clone()).or_default();
+                e.0.push(examples[i].mixed == Some(true));
+                e.1.push(preds[i].mixed() == Some(true));
+            }
+        }
+    }
+    Some(MixedReport {
+        head,
+        chunk_disagreement: BinaryMetrics::from_pairs(&gold, &chunks),
+        groups: groups
+            .into_iter()
+            .map(|(g, (a, b))| (g, BinaryMetrics::from_pairs(&a, &b)))
+            .collect(),
     })
 }
 
@@ -202,7 +404,65 @@ impl EvalReport {
             let r = self.overall.confusion[c.index()];
             let _ = writeln!(s, "{:<10} {:>9} {:>9} {:>9}", c.as_str(), r[0], r[1], r[2]);
         }
+        if let Some(r) = &self.reason {
+            reason_table(&mut s, r);
+        }
+        if let Some(m) = &self.mixed {
+            let _ = writeln!(
+                s,
+                "\nmixed (true class)  {:>9} {:>9} {:>9} {:>8}",
+                "precision", "recall", "F1", "support"
+            );
+            let mut line = |name: &str, b: &BinaryMetrics| {
+                let p = &b.positive;
+                let _ = writeln!(
+                    s,
+                    "{:<19} {:>9.4} {:>9.4} {:>9.4} {:>8}",
+                    name, p.precision, p.recall, p.f1, p.support
+                );
+            };
+            if let Some(h) = &m.head {
+                line("head", h);
+            }
+            line("chunk disagreement", &m.chunk_disagreement);
+        }
         s
+    }
+}
+
+fn reason_table(s: &mut String, r: &ReasonReport) {
+    let _ = writeln!(
+        s,
+        "\nreason\n{:<16} {:>6} {:>9} {:>9}",
+        "group", "n", "accuracy", "macro-F1"
+    );
+    for (g, m) in r.groups.iter().chain([(&"ALL".to_string(), &r.overall)]) {
+        let _ = writeln!(
+            s,
+            "{:<16} {:>6} {:>9.4} {:>9.4}",
+            g, m.n, m.accuracy, m.macro_f1
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n{:<17} {:>9} {:>9} {:>9} {:>8}",
+        "reason", "precision", "recall", "F1", "support"
+    );
+    for name in &r.overall.labels {
+        let c = &r.overall.classes[name];
+        let _ = writeln!(
+            s,
+            "{:<17} {:>9.4} {:>9.4} {:>9.4} {:>8}",
+            name, c.precision, c.recall, c.f1, c.support
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nreason confusion (rows gold, columns predicted, in the order above)"
+    );
+    for (name, row) in r.overall.labels.iter().zip(&r.overall.confusion) {
+        let cells: Vec<String> = row.iter().map(|c| format!("{c:>5}")).collect();
+        let _ = writeln!(s, "{:<17}{}", name, cells.join(""));
     }
 }
 
@@ -224,6 +484,20 @@ mod tests {
         assert!((m.classes[&Positive].f1 - 0.8).abs() < 1e-12);
         assert!((m.macro_f1 - (0.5 + 2.0 / 3.0 + 0.8) / 3.0).abs() < 1e-12);
         assert_eq!(m.confusion[2], [1, 0, 2]);
+    }
+
+    #[test]
+    fn class_metrics_average_over_present_classes() {
+        let labels = ["a", "b", "c"];
+        // c never occurs: macro-F1 is the mean of a (2/3) and b (0.8).
+        let m = ClassMetrics::from_pairs(&labels, &[0, 0, 1, 1, 1], &[0, 1, 1, 1, 0]);
+        assert!((m.accuracy - 0.6).abs() < 1e-12);
+        assert!((m.classes["a"].f1 - 0.5).abs() < 1e-12);
+        assert!((m.classes["b"].f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert!((m.macro_f1 - (0.5 + 2.0 / 3.0) / 2.0).abs() < 1e-12);
+        assert_eq!(m.confusion[1], vec![1, 2, 0]);
+        let b = BinaryMetrics::from_pairs(&[true, true, false, false], &[true, false, true, false]);
+        assert!((b.positive.f1 - 0.5).abs() < 1e-12 && (b.accuracy - 0.5).abs() < 1e-12);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use sentir::pipeline::{PipelineOptions, Summary};
 use sentir::report::data::ReportColumns;
 use sentir::report::stats::Period;
 use sentir::report::{self, ReportConfig};
-use sentir::tokenize::TextEncoder;
+use sentir::tokenize::{LongText, TextEncoder};
 use sentir::train::{self, TrainConfig};
 use sentir::SentirError;
 use std::path::PathBuf;
@@ -141,6 +141,28 @@ struct ModelArgs {
     /// fp32 (exact), or int8 (dynamic quantization of the encoder, CPU only, faster)
     #[arg(long, value_enum, default_value = "fp32")]
     precision: PrecisionArg,
+    /// Messages over --max-length: overlapping chunks whose probabilities are averaged, or
+    /// only their first tokens
+    #[arg(long, value_enum, default_value = "chunk")]
+    long: LongArg,
+    /// Leave the reason and reason_score columns empty (and skip the reason head)
+    #[arg(long)]
+    no_reason: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LongArg {
+    Chunk,
+    Truncate,
+}
+
+impl LongArg {
+    fn long(self) -> LongText {
+        match self {
+            LongArg::Chunk => LongText::Chunk,
+            LongArg::Truncate => LongText::Truncate,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -181,6 +203,8 @@ impl ModelArgs {
             pipeline: PipelineOptions {
                 limits: self.limits()?,
                 detect_language,
+                long: self.long.long(),
+                reason: !self.no_reason,
                 ..Default::default()
             },
         })
@@ -289,9 +313,9 @@ struct LabelledArgs {
     /// Column (CSV) or key (JSONL) holding the message [default: text, message, …]
     #[arg(long)]
     text_column: Option<String>,
-    /// Column holding the label (negative/neutral/positive or 0/1/2)
-    #[arg(long, default_value = "label")]
-    label_column: String,
+    /// Column holding the label (negative/neutral/positive or 0/1/2) [default: label, else sentiment]
+    #[arg(long)]
+    label_column: Option<String>,
 }
 
 #[derive(Args)]
@@ -310,6 +334,9 @@ struct TrainArgs {
     out: PathBuf,
     #[arg(long, default_value_t = 3)]
     epochs: usize,
+    /// Stop after N epochs, keeping the learning-rate schedule of --epochs
+    #[arg(long)]
+    stop_after: Option<usize>,
     /// Peak learning rate
     #[arg(long, default_value_t = 5e-5)]
     lr: f64,
@@ -325,6 +352,15 @@ struct TrainArgs {
     max_length: usize,
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Weight of the reason head's loss (trained when the data has a `reason` column)
+    #[arg(long, default_value_t = 0.5)]
+    reason_weight: f64,
+    /// Weight of the mixed head's loss (trained when the data has a `mixed` column)
+    #[arg(long, default_value_t = 0.5)]
+    mixed_weight: f64,
+    /// Learning rate of the reason and mixed heads, as a multiple of --lr
+    #[arg(long, default_value_t = 10.0)]
+    head_lr_mult: f64,
     /// Keep the word embeddings fixed
     #[arg(long)]
     freeze_embeddings: bool,
@@ -472,6 +508,7 @@ fn train_cmd(a: TrainArgs) -> anyhow::Result<ExitCode> {
         base: a.base,
         out: a.out.clone(),
         epochs: a.epochs,
+        stop_after: a.stop_after,
         lr: a.lr,
         warmup: a.warmup,
         weight_decay: a.weight_decay,
@@ -480,6 +517,9 @@ fn train_cmd(a: TrainArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
         freeze_embeddings: a.freeze_embeddings,
         clip_norm: 1.0,
+        reason_weight: a.reason_weight,
+        mixed_weight: a.mixed_weight,
+        head_lr_mult: a.head_lr_mult,
         progress: !a.quiet,
         device: model::parse_device(&a.device)?,
     };
@@ -516,7 +556,7 @@ fn eval_cmd(a: EvalArgs) -> anyhow::Result<ExitCode> {
         &dir.join("tokenizer.json"),
         a.model.max_length.min(m.config().max_input_tokens),
     )?;
-    let report = evaluate(&m, &enc, &examples, a.model.limits()?)?;
+    let report = evaluate(&m, &enc, &examples, a.model.limits()?, a.model.long.long())?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

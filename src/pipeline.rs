@@ -9,10 +9,10 @@
 use crate::batch::{collate, plan, BatchLimits};
 use crate::error::{Result, SentirError};
 use crate::io::{Row, RowSink, RowSource};
-use crate::model::Model;
+use crate::model::{Model, Scores};
 use crate::prediction::{Outcome, Prediction};
 use crate::progress::Progress;
-use crate::tokenize::TextEncoder;
+use crate::tokenize::{LongText, TextEncoder};
 use crossbeam_channel::bounded;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -26,6 +26,10 @@ pub struct PipelineOptions {
     pub chunk_rows: usize,
     /// Detect each message's language.
     pub detect_language: bool,
+    /// How texts over the length limit are read.
+    pub long: LongText,
+    /// Run the reason head (when the model has one).
+    pub reason: bool,
 }
 
 impl Default for PipelineOptions {
@@ -34,6 +38,8 @@ impl Default for PipelineOptions {
             limits: BatchLimits::default(),
             chunk_rows: 2048,
             detect_language: true,
+            long: LongText::Chunk,
+            reason: true,
         }
     }
 }
@@ -70,9 +76,12 @@ impl Summary {
     }
 }
 
+/// A row's token sequences: one, or several chunks of a long text.
+type RowIds = std::result::Result<Vec<Vec<i64>>, String>;
+
 struct Tokenized {
     rows: Vec<Row>,
-    ids: Vec<std::result::Result<Vec<i64>, String>>,
+    ids: Vec<RowIds>,
     langs: Vec<Option<&'static str>>,
     position: u64,
 }
@@ -100,6 +109,7 @@ pub fn run(
     let (out_tx, out_rx) = bounded::<Labelled>(2);
     let chunk_rows = opts.chunk_rows.max(1);
     let detect = opts.detect_language;
+    let long = opts.long;
 
     let (summary, write_result, read_result) = std::thread::scope(|scope| {
         // Stage 1: read and tokenize.
@@ -124,7 +134,7 @@ pub fn run(
                     .map(|r| match &r.text {
                         Ok(t) => {
                             let ids = encoder
-                                .encode(t)
+                                .encode_long(t, long)
                                 .map_err(|e| format!("line {}: {e}", r.line));
                             let lang = if detect {
                                 crate::langid::detect(t)
@@ -174,70 +184,29 @@ pub fn run(
         });
 
         // Stage 2 (this thread): the model.
-        let mut tokens = 0u64;
-        let mut padded = 0u64;
-        let mut latencies = Vec::new();
+        let mut stats = InferStats::default();
         let mut model_result: Result<()> = Ok(());
-        let device = model.device();
-        let pad = model.config().pad_token_id;
         for chunk in tok_rx.iter() {
-            let chunk = match chunk {
-                Ok(c) => c,
+            let labelled = chunk.and_then(|c| infer_chunk(model, c, opts.limits, &mut stats));
+            match labelled {
+                Ok(l) => {
+                    if out_tx.send(l).is_err() {
+                        break; // the writer failed; it reports why
+                    }
+                }
                 Err(e) => {
                     model_result = Err(e);
                     break;
                 }
-            };
-            let mut outcomes: Vec<Option<Outcome>> = vec![None; chunk.rows.len()];
-            let valid: Vec<usize> = (0..chunk.rows.len())
-                .filter(|&i| chunk.ids[i].is_ok())
-                .collect();
-            for (slot, ids) in outcomes.iter_mut().zip(&chunk.ids) {
-                if let Err(e) = ids {
-                    *slot = Some(Outcome::Failed(e.clone()));
-                }
-            }
-            let seqs: Vec<&[i64]> = valid
-                .iter()
-                .map(|&i| chunk.ids[i].as_ref().map(Vec::as_slice).unwrap_or_default())
-                .collect();
-            let lengths: Vec<usize> = seqs.iter().map(|s| s.len()).collect();
-            for batch in plan(&lengths, opts.limits) {
-                let batch_seqs: Vec<&[i64]> = batch.iter().map(|&j| seqs[j]).collect();
-                let c = collate(&batch_seqs, pad, device);
-                let t0 = Instant::now();
-                let probs = model.predict_probs(&c.input_ids, &c.mask);
-                latencies.push(t0.elapsed());
-                tokens += c.tokens as u64;
-                padded += c.padded as u64;
-                for (&j, p) in batch.iter().zip(probs) {
-                    let i = valid[j];
-                    outcomes[i] =
-                        Some(Outcome::Labelled(Prediction::from_probs(p), chunk.langs[i]));
-                }
-            }
-            let outcomes: Vec<Outcome> = outcomes
-                .into_iter()
-                .map(|o| {
-                    o.unwrap_or_else(|| Outcome::Failed("internal: row was not labelled".into()))
-                })
-                .collect();
-            let labelled = Labelled {
-                rows: chunk.rows,
-                outcomes,
-                position: chunk.position,
-            };
-            if out_tx.send(labelled).is_err() {
-                break; // the writer failed; it reports why
             }
         }
         drop(out_tx);
         drop(tok_rx);
         let (mut summary, write_result) = writer.join().expect("writer thread panicked");
         let read_result = reader.join().expect("reader thread panicked");
-        summary.tokens = tokens;
-        summary.padded_tokens = padded;
-        summary.batch_latencies = latencies;
+        summary.tokens = stats.tokens;
+        summary.padded_tokens = stats.padded;
+        summary.batch_latencies = stats.latencies;
         (summary, write_result.and(model_result), read_result)
     });
     progress.finish();
@@ -248,36 +217,121 @@ pub fn run(
     Ok(summary)
 }
 
-/// Labels in-memory texts (for `eval` and training validation): tokenized on the rayon
-/// pool, batched by length like the streaming pipeline, results in input order.
+/// Work counters of [`infer`].
+#[derive(Default)]
+pub struct InferStats {
+    /// Real tokens sent to the model.
+    pub tokens: u64,
+    /// Padded positions sent to the model.
+    pub padded: u64,
+    /// Wall time of each forward pass.
+    pub latencies: Vec<Duration>,
+}
+
+/// Runs the model over each text's token sequences (one, or the chunks of a long text),
+/// batched by length across texts, and returns each text's scores, chunks combined
+/// ([`Scores::combine`]). A sequence's scores do not depend on its batch-mates.
+pub fn infer(
+    model: &Model,
+    texts: &[&[Vec<i64>]],
+    limits: BatchLimits,
+    stats: &mut InferStats,
+) -> Result<Vec<Scores>> {
+    let owners: Vec<(usize, &[i64])> = texts
+        .iter()
+        .enumerate()
+        .flat_map(|(t, seqs)| seqs.iter().map(move |s| (t, s.as_slice())))
+        .collect();
+    let lengths: Vec<usize> = owners.iter().map(|(_, s)| s.len()).collect();
+    let pad = model.config().pad_token_id;
+    let mut per_seq: Vec<Option<Scores>> = vec![None; owners.len()];
+    for batch in plan(&lengths, limits) {
+        let seqs: Vec<&[i64]> = batch.iter().map(|&j| owners[j].1).collect();
+        let c = collate(&seqs, pad, model.device());
+        let t0 = Instant::now();
+        let scores = model.predict(&c.input_ids, &c.mask)?;
+        stats.latencies.push(t0.elapsed());
+        stats.tokens += c.tokens as u64;
+        stats.padded += c.padded as u64;
+        for (&j, sc) in batch.iter().zip(scores) {
+            per_seq[j] = Some(sc);
+        }
+    }
+    let mut parts: Vec<Vec<(Scores, usize)>> = vec![Vec::new(); texts.len()];
+    for ((t, seq), sc) in owners.iter().zip(per_seq) {
+        let sc = sc.ok_or_else(|| SentirError::Other("internal: sequence not scored".into()))?;
+        parts[*t].push((sc, seq.len()));
+    }
+    parts
+        .iter()
+        .map(|p| {
+            if p.is_empty() {
+                Err(SentirError::Other("internal: text without tokens".into()))
+            } else {
+                Ok(Scores::combine(p))
+            }
+        })
+        .collect()
+}
+
+/// Stage 2 for one chunk of rows: rows that tokenized are labelled, the others keep their
+/// error.
+fn infer_chunk(
+    model: &Model,
+    chunk: Tokenized,
+    limits: BatchLimits,
+    stats: &mut InferStats,
+) -> Result<Labelled> {
+    let valid: Vec<usize> = (0..chunk.rows.len())
+        .filter(|&i| chunk.ids[i].is_ok())
+        .collect();
+    let seqs: Vec<&[Vec<i64>]> = valid
+        .iter()
+        .map(|&i| chunk.ids[i].as_deref().unwrap_or_default())
+        .collect();
+    let mut scores = infer(model, &seqs, limits, stats)?.into_iter();
+    let outcomes = chunk
+        .ids
+        .iter()
+        .zip(&chunk.langs)
+        .map(|(ids, lang)| match ids {
+            Err(e) => Outcome::Failed(e.clone()),
+            Ok(_) => match scores.next() {
+                Some(s) => Outcome::Labelled(Prediction::from_scores(&s), *lang),
+                None => Outcome::Failed("internal: row was not labelled".into()),
+            },
+        })
+        .collect();
+    Ok(Labelled {
+        rows: chunk.rows,
+        outcomes,
+        position: chunk.position,
+    })
+}
+
+/// Labels in-memory texts (for `eval` and training validation) the way `classify` does:
+/// tokenized on the rayon pool, long texts read as `long` says, batched by length; results
+/// in input order.
 pub fn predict_texts(
     model: &Model,
     encoder: &TextEncoder,
     texts: &[&str],
     limits: BatchLimits,
-) -> Vec<std::result::Result<[f32; 3], String>> {
-    let ids: Vec<std::result::Result<Vec<i64>, String>> =
-        texts.par_iter().map(|t| encoder.encode(t)).collect();
-    let mut out: Vec<std::result::Result<[f32; 3], String>> = ids
-        .iter()
+    long: LongText,
+) -> Result<Vec<std::result::Result<Scores, String>>> {
+    let ids: Vec<RowIds> = texts
+        .par_iter()
+        .map(|t| encoder.encode_long(t, long))
+        .collect();
+    let valid: Vec<&[Vec<i64>]> = ids.iter().filter_map(|r| r.as_deref().ok()).collect();
+    let mut scores = infer(model, &valid, limits, &mut InferStats::default())?.into_iter();
+    Ok(ids
+        .into_iter()
         .map(|r| match r {
-            Ok(_) => Err("internal: not labelled".to_string()),
-            Err(e) => Err(e.clone()),
+            Ok(_) => scores
+                .next()
+                .ok_or_else(|| "internal: not labelled".to_string()),
+            Err(e) => Err(e),
         })
-        .collect();
-    let valid: Vec<usize> = (0..ids.len()).filter(|&i| ids[i].is_ok()).collect();
-    let seqs: Vec<&[i64]> = valid
-        .iter()
-        .map(|&i| ids[i].as_ref().map(Vec::as_slice).unwrap_or_default())
-        .collect();
-    let lengths: Vec<usize> = seqs.iter().map(|s| s.len()).collect();
-    let pad = model.config().pad_token_id;
-    for batch in plan(&lengths, limits) {
-        let b: Vec<&[i64]> = batch.iter().map(|&j| seqs[j]).collect();
-        let c = collate(&b, pad, model.device());
-        for (&j, p) in batch.iter().zip(model.predict_probs(&c.input_ids, &c.mask)) {
-            out[valid[j]] = Ok(p);
-        }
-    }
-    out
+        .collect())
 }

@@ -1,17 +1,25 @@
 //! What the pipeline decides for each row.
 
+use crate::model::heads::REASONS;
+use crate::model::Scores;
 use crate::sentiment::Sentiment;
 
 /// Columns (CSV) or keys (JSONL) sentir adds to every row, in this order.
-pub const OUTPUT_COLUMNS: [&str; 7] = [
+pub const OUTPUT_COLUMNS: [&str; 10] = [
     "sentiment",
     "score",
     "p_negative",
     "p_neutral",
     "p_positive",
+    "mixed",
+    "reason",
+    "reason_score",
     "language",
     "error",
 ];
+
+/// `mixed` is true when the mixed head's probability reaches this.
+pub const MIXED_THRESHOLD: f32 = 0.5;
 
 /// A label and its probabilities.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -22,9 +30,35 @@ pub struct Prediction {
     pub score: f32,
     /// [p_negative, p_neutral, p_positive].
     pub probs: [f32; 3],
+    /// Probability of praise and complaint in one text (models with a mixed head).
+    pub p_mixed: Option<f32>,
+    /// The most probable reason (index into [`REASONS`]) and its probability (models with a
+    /// reason head).
+    pub reason: Option<(usize, f32)>,
 }
 
 impl Prediction {
+    /// The prediction for every head's scores.
+    pub fn from_scores(s: &Scores) -> Prediction {
+        let mut p = Prediction::from_probs(s.probs);
+        p.p_mixed = s.mixed;
+        p.reason = s.reason.map(|r| {
+            let best = (0..r.len()).fold(0, |b, i| if r[i] > r[b] { i } else { b });
+            (best, r[best])
+        });
+        p
+    }
+
+    /// Praise and complaint in one text (models with a mixed head).
+    pub fn mixed(&self) -> Option<bool> {
+        self.p_mixed.map(|p| p >= MIXED_THRESHOLD)
+    }
+
+    /// The reason's name (models with a reason head).
+    pub fn reason_name(&self) -> Option<&'static str> {
+        self.reason.map(|(i, _)| REASONS[i])
+    }
+
     /// The prediction for aggregated probabilities (ties go to the lower class index).
     pub fn from_probs(probs: [f32; 3]) -> Prediction {
         let mut best = 0;
@@ -37,6 +71,8 @@ impl Prediction {
             sentiment: Sentiment::from_index(best).expect("index < 3"),
             score: probs[best],
             probs,
+            p_mixed: None,
+            reason: None,
         }
     }
 }
@@ -52,7 +88,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The added values, as strings, in [`OUTPUT_COLUMNS`] order (empty when absent).
-    pub fn values(&self) -> [String; 7] {
+    pub fn values(&self) -> [String; 10] {
         match self {
             Outcome::Labelled(p, lang) => [
                 p.sentiment.as_str().to_string(),
@@ -60,23 +96,22 @@ impl Outcome {
                 format!("{:.6}", p.probs[0]),
                 format!("{:.6}", p.probs[1]),
                 format!("{:.6}", p.probs[2]),
+                p.mixed().map(|m| m.to_string()).unwrap_or_default(),
+                p.reason_name().unwrap_or("").to_string(),
+                p.reason.map(|r| format!("{:.6}", r.1)).unwrap_or_default(),
                 lang.unwrap_or("").to_string(),
                 String::new(),
             ],
-            Outcome::Failed(e) => [
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                e.clone(),
-            ],
+            Outcome::Failed(e) => {
+                let mut v: [String; 10] = Default::default();
+                v[9] = e.clone();
+                v
+            }
         }
     }
 
     /// The added values as JSON (`null` when absent), in [`OUTPUT_COLUMNS`] order.
-    pub fn json_values(&self) -> [serde_json::Value; 7] {
+    pub fn json_values(&self) -> [serde_json::Value; 10] {
         use serde_json::Value;
         let num = |x: f32| Value::from((x as f64 * 1e6).round() / 1e6);
         match self {
@@ -86,18 +121,17 @@ impl Outcome {
                 num(p.probs[0]),
                 num(p.probs[1]),
                 num(p.probs[2]),
+                p.mixed().map(Value::from).unwrap_or(Value::Null),
+                p.reason_name().map(Value::from).unwrap_or(Value::Null),
+                p.reason.map(|r| num(r.1)).unwrap_or(Value::Null),
                 lang.map(Value::from).unwrap_or(Value::Null),
                 Value::Null,
             ],
-            Outcome::Failed(e) => [
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                e.as_str().into(),
-            ],
+            Outcome::Failed(e) => {
+                let mut v: [Value; 10] = Default::default();
+                v[9] = e.as_str().into();
+                v
+            }
         }
     }
 }
@@ -113,7 +147,30 @@ mod tests {
         assert_eq!(p.score, 0.7);
         let v = Outcome::Labelled(p, Some("es")).values();
         assert_eq!(v[0], "positive");
-        assert_eq!(v[5], "es");
-        assert_eq!(v[6], "");
+        assert_eq!(v[8], "es");
+        assert_eq!(v[9], "");
+        // No extra heads: mixed and reason are empty.
+        assert_eq!((v[5].as_str(), v[6].as_str(), v[7].as_str()), ("", "", ""));
+    }
+
+    #[test]
+    fn heads_fill_mixed_and_reason() {
+        let mut reason = [0.01f32; 9];
+        reason[5] = 0.92;
+        let s = Scores {
+            probs: [0.7, 0.2, 0.1],
+            reason: Some(reason),
+            mixed: Some(0.81),
+            chunks_disagree: false,
+        };
+        let v = Outcome::Labelled(Prediction::from_scores(&s), None).values();
+        assert_eq!(v[0], "negative");
+        assert_eq!(
+            (v[5].as_str(), v[6].as_str(), v[7].as_str()),
+            ("true", "billing", "0.920000")
+        );
+        let j = Outcome::Failed("line 3: empty text".into()).json_values();
+        assert!(j[5].is_null() && j[6].is_null() && j[7].is_null());
+        assert_eq!(j[9], "line 3: empty text");
     }
 }

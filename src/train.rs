@@ -8,9 +8,9 @@ use crate::eval::{evaluate, Metrics};
 use crate::io::atomic::TempDir;
 use crate::io::labelled::Example;
 use crate::model::labels::LabelMap;
-use crate::model::{weights, Model, Weights};
+use crate::model::{heads, weights, Model, Weights};
 use crate::sentiment::Sentiment;
-use crate::tokenize::TextEncoder;
+use crate::tokenize::{LongText, TextEncoder};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,8 +27,10 @@ pub struct TrainConfig {
     pub base: PathBuf,
     /// Output directory (replaced atomically by the best epoch).
     pub out: PathBuf,
-    /// Passes over the training data.
+    /// Passes over the training data (the learning-rate schedule spans them all).
     pub epochs: usize,
+    /// Stop after this many epochs, on the schedule of `epochs` (a time-boxed run).
+    pub stop_after: Option<usize>,
     /// Peak learning rate.
     pub lr: f64,
     /// Share of steps spent warming up.
@@ -45,6 +47,12 @@ pub struct TrainConfig {
     pub freeze_embeddings: bool,
     /// Gradient norm clip.
     pub clip_norm: f64,
+    /// Weight of the reason head's loss (examples with a reason only).
+    pub reason_weight: f64,
+    /// Weight of the mixed head's loss (examples with a mixed flag only).
+    pub mixed_weight: f64,
+    /// Learning rate of the extra heads, as a multiple of `lr` (they start from scratch).
+    pub head_lr_mult: f64,
     /// Show a progress bar.
     pub progress: bool,
     /// Device.
@@ -56,7 +64,7 @@ pub struct TrainConfig {
 pub struct EpochLog {
     /// 1-based epoch.
     pub epoch: usize,
-    /// Mean training loss.
+    /// Mean training loss (sentiment plus the weighted head losses).
     pub train_loss: f64,
     /// Validation macro-F1.
     pub val_macro_f1: f64,
@@ -145,7 +153,7 @@ pub fn train(
         ));
     }
     tch::manual_seed(cfg.seed as i64);
-    let (model, missing) = Model::load_with(
+    let (mut model, missing) = Model::load_with(
         &cfg.base,
         cfg.device,
         Weights::AllowMissing,
@@ -169,6 +177,20 @@ pub fn train(
         eprintln!(
             "sentir: new (randomly initialised) weights: {}",
             missing.join(", ")
+        );
+    }
+    let want_reason = cfg.reason_weight > 0.0 && train.iter().any(|e| e.reason.is_some());
+    let want_mixed = cfg.mixed_weight > 0.0 && train.iter().any(|e| e.mixed.is_some());
+    let had = (
+        model.heads().reason.is_some(),
+        model.heads().mixed.is_some(),
+    );
+    model.add_heads(want_reason, want_mixed)?;
+    if cfg.progress && ((want_reason && !had.0) || (want_mixed && !had.1)) {
+        eprintln!(
+            "sentir: new (randomly initialised) heads:{}{}",
+            if want_reason && !had.0 { " reason" } else { "" },
+            if want_mixed && !had.1 { " mixed" } else { "" }
         );
     }
     let max_len = cfg.max_length.min(model.config().max_input_tokens);
@@ -201,7 +223,7 @@ pub fn train(
         .enumerate()
         .map(|(i, e)| {
             encoder
-                .encode(&e.text)
+                .encode_head_tail(&e.text)
                 .map_err(|m| format!("training example {}: {m}", i + 1))
         })
         .collect::<std::result::Result<_, _>>()
@@ -223,7 +245,8 @@ pub fn train(
         best_val_macro_f1: -1.0,
     };
     let mut step = 0;
-    for epoch in 1..=cfg.epochs {
+    let last_epoch = cfg.stop_after.unwrap_or(cfg.epochs).clamp(1, cfg.epochs);
+    for epoch in 1..=last_epoch {
         let t0 = Instant::now();
         let mut loss_sum = 0.0;
         let mut loss_n = 0usize;
@@ -232,9 +255,27 @@ pub fn train(
             let c = collate(&seqs, pad, cfg.device);
             let y = Tensor::from_slice(&batch.iter().map(|&i| labels[i]).collect::<Vec<_>>())
                 .to_device(cfg.device);
-            let logits = model.logits(&c.input_ids, &c.mask, true);
-            let loss = logits.cross_entropy_for_logits(&y);
-            opt.set_lr(lr_at(step, total, warmup, cfg.lr));
+            let out = model.forward(&c.input_ids, &c.mask, true)?;
+            let mut loss = out.sentiment.cross_entropy_for_logits(&y);
+            let reasons: Vec<i64> = batch
+                .iter()
+                .map(|&i| train[i].reason.map_or(IGNORE, |r| r as i64))
+                .collect();
+            if let (Some(r), true) = (&out.reason, reasons.iter().any(|&t| t != IGNORE)) {
+                loss = loss + head_loss(r, &reasons, cfg.device)? * cfg.reason_weight;
+            }
+            let mixed: Vec<i64> = batch
+                .iter()
+                .map(|&i| train[i].mixed.map_or(IGNORE, i64::from))
+                .collect();
+            if let (Some(m), true) = (&out.mixed, mixed.iter().any(|&t| t != IGNORE)) {
+                loss = loss + head_loss(m, &mixed, cfg.device)? * cfg.mixed_weight;
+            }
+            let lr = lr_at(step, total, warmup, cfg.lr);
+            opt.set_lr(lr);
+            if model.heads().any() {
+                opt.set_lr_group(heads::GROUP, lr * cfg.head_lr_mult);
+            }
             opt.backward_step_clip_norm(&loss, cfg.clip_norm);
             let l = f64::try_from(loss.to_kind(Kind::Double))?;
             if !l.is_finite() {
@@ -260,7 +301,13 @@ pub fn train(
                 );
             }
         }
-        let report = evaluate(&model, &encoder, val, BatchLimits::default())?;
+        let report = evaluate(
+            &model,
+            &encoder,
+            val,
+            BatchLimits::default(),
+            LongText::Chunk,
+        )?;
         let entry = EpochLog {
             epoch,
             train_loss: loss_sum / loss_n.max(1) as f64,
@@ -299,6 +346,17 @@ pub fn train(
     Ok(log)
 }
 
+/// Target of rows without a gold value for a head (left out of its loss).
+const IGNORE: i64 = -100;
+
+/// Mean cross-entropy over the rows whose target is not [`IGNORE`].
+fn head_loss(logits: &Tensor, targets: &[i64], device: Device) -> Result<Tensor> {
+    let t = Tensor::from_slice(targets).to_device(device);
+    logits
+        .f_cross_entropy_loss::<Tensor>(&t, None, tch::Reduction::Mean, IGNORE, 0.0)
+        .map_err(|e| SentirError::Other(format!("head loss: {e}")))
+}
+
 fn progress_bar(enabled: bool, total: u64) -> Option<ProgressBar> {
     (enabled && std::io::stderr().is_terminal()).then(|| {
         ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()).with_style(
@@ -322,9 +380,14 @@ pub fn save_model(
         .var_store()
         .variables()
         .into_iter()
+        .filter(|(k, _)| !k.starts_with(heads::VAR_PREFIX))
         .map(|(k, v)| (k, v.detach().to_device(Device::Cpu)))
         .collect();
     weights::save(&mut tensors, &tmp.path().join("model.safetensors"))
+        .map_err(SentirError::Other)?;
+    model
+        .heads()
+        .save(model.var_store(), tmp.path())
         .map_err(SentirError::Other)?;
     write_config(model, tmp.path())?;
     encoder

@@ -66,15 +66,8 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-const ADDED: [&str; 7] = [
-    "sentiment",
-    "score",
-    "p_negative",
-    "p_neutral",
-    "p_positive",
-    "language",
-    "error",
-];
+/// The label columns, from the library (one list for every test).
+const ADDED: [&str; 10] = sentir::prediction::OUTPUT_COLUMNS;
 
 fn check_labelled(cols: &[String], row: &[String]) {
     let get = |name: &str| &row[cols.iter().position(|c| c == name).unwrap()];
@@ -203,6 +196,9 @@ fn bad_jsonl_lines_come_out_with_errors_and_keys_in_order() {
             "p_negative",
             "p_neutral",
             "p_positive",
+            "mixed",
+            "reason",
+            "reason_score",
             "language",
             "error"
         ]
@@ -256,7 +252,8 @@ fn stdin_text_to_stdout_csv() {
         .collect();
     assert_eq!(rows.len(), 3);
     check_labelled(&cols, &rows[0]);
-    assert_eq!(rows[1][7], "line 2: text is empty");
+    let error = cols.iter().position(|c| c == "error").unwrap();
+    assert_eq!(rows[1][error], "line 2: text is empty");
     check_labelled(&cols, &rows[2]);
 }
 
@@ -605,4 +602,102 @@ fn int8_on_an_architecture_without_it_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("int8"), "{}", stderr(&out));
     assert!(!out_path.exists());
+}
+
+/// A long message is read in overlapping chunks (with `--max-length 16` every long text here
+/// has many): its scores are the same alone, in a batch of one, or in a full batch with
+/// other messages and two threads; `--long truncate` reads only its first tokens.
+#[test]
+fn chunked_rows_do_not_depend_on_batch_mates() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "El pedido llegó tarde. La caja venía rota, pero el producto funciona bien. \
+                Nadie contesta mis mensajes. ¡Gracias por nada!\nLo volvería a comprar igual. "
+        .repeat(6);
+    let write = |name: &str, texts: &[String]| {
+        let p = dir.path().join(name);
+        let mut w = csv::Writer::from_path(&p).unwrap();
+        w.write_record(["n", "text"]).unwrap();
+        for (i, t) in texts.iter().enumerate() {
+            w.write_record([i.to_string(), t.clone()]).unwrap();
+        }
+        w.flush().unwrap();
+        p
+    };
+    let mut many: Vec<String> = (0..40)
+        .map(|i| format!("mensaje corto {i} gracias"))
+        .collect();
+    many.insert(17, long.clone());
+    many.push(long.repeat(3));
+    let alone = write("alone.csv", std::slice::from_ref(&long));
+    let mixed = write("mixed.csv", &many);
+    let m = model();
+    let classify = |input: &Path, out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "classify",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--model",
+            &m,
+            "--max-length",
+            "16",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        read_csv(&out)
+    };
+    let (cols, a) = classify(&alone, "a.csv", &["--batch-size", "1", "--threads", "1"]);
+    let (_, b) = classify(&mixed, "b.csv", &["--batch-size", "64", "--threads", "2"]);
+    let (_, c) = classify(&mixed, "c.csv", &["--long", "truncate"]);
+    let p = |row: &[String]| -> Vec<f64> {
+        ["p_negative", "p_neutral", "p_positive"]
+            .iter()
+            .map(|n| {
+                row[cols.iter().position(|c| c == n).unwrap()]
+                    .parse()
+                    .unwrap()
+            })
+            .collect()
+    };
+    let (pa, pb, pc) = (p(&a[0]), p(&b[17]), p(&c[17]));
+    for k in 0..3 {
+        assert!(
+            (pa[k] - pb[k]).abs() < 1e-5,
+            "alone {pa:?} vs in a batch {pb:?}"
+        );
+    }
+    assert!(
+        (0..3).any(|k| (pa[k] - pc[k]).abs() > 1e-4),
+        "chunked {pa:?} equals truncated {pc:?}"
+    );
+    // Short rows are read whole either way.
+    let (sb, sc) = (p(&b[3]), p(&c[3]));
+    assert!(
+        (0..3).all(|k| (sb[k] - sc[k]).abs() < 1e-5),
+        "{sb:?} vs {sc:?}"
+    );
+    assert_eq!(b.len(), 42);
+}
+
+/// A 1 MB message is labelled (in chunks), not failed or truncated away.
+#[test]
+fn one_megabyte_message_is_labelled() {
+    let text =
+        "La entrega fue rápida y el vendedor amable, pero la talla no coincide. ".repeat(15_000);
+    assert!(text.len() > 1_000_000);
+    let o = run_stdin(
+        &["classify", "--format", "text", "--model", &model(), "-q"],
+        text.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let row = out.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",negative,") || row.contains(",neutral,") || row.contains(",positive,"),
+        "{}",
+        &row[row.len() - 200..]
+    );
 }

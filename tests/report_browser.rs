@@ -184,3 +184,63 @@ fn charts_render_in_headless_chromium() {
         "chart colours missing (red {red}, green {green} pixels)"
     );
 }
+
+/// The reasons section of a file labelled with reasons: its chart renders in the browser with
+/// one bar per reason and sentiment that has messages.
+#[test]
+fn reason_chart_renders_in_headless_chromium() {
+    let bin = chromium_path();
+    if !bin.is_file() {
+        if std::env::var("SENTIR_SKIP_BROWSER").as_deref() == Ok("1") {
+            eprintln!("skipped: no {} and SENTIR_SKIP_BROWSER=1", bin.display());
+            return;
+        }
+        panic!("{} not found (apt-get install -y chromium)", bin.display());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_sentir"))
+        .args(["report", "tests/fixtures/report/reasons.csv", "-o"])
+        .arg(&out)
+        .args([
+            "--product-column",
+            "product",
+            "--sender-column",
+            "sender",
+            "--quiet",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let url = format!(
+        "file://{}",
+        out.join("report.html").canonicalize().unwrap().display()
+    );
+    let (dom, _) = run_chromium(&bin, &dir.path().join("profile"), &["--dump-dom", &url]);
+    assert!(
+        dom.contains("data-rendered=\"1\""),
+        "the inline script did not run"
+    );
+    // Sentiment, contacts, products, languages and reasons (no response-time chart: no thread).
+    assert!(dom.contains("data-charts=\"5\""), "expected 5 charts");
+    let chart = &dom[dom.find("id=\"chart-reasons\"").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    let mut bars = 0;
+    for f in json["reasons"]["by_reason"].as_array().unwrap() {
+        for s in ["negative", "neutral", "positive"] {
+            let n = f["sentiment"][s].as_u64().unwrap();
+            if n > 0 {
+                bars += 1;
+                let needle = format!(
+                    "data-series=\"{s}\" data-group=\"{}\" data-count=\"{n}\"",
+                    f["reason"].as_str().unwrap()
+                );
+                assert!(chart.contains(&needle), "missing bar {needle}");
+            }
+        }
+    }
+    assert_eq!(count(chart, "class=\"bar\""), bars);
+}

@@ -120,7 +120,7 @@ impl RowSource for CsvSource {
 pub struct CsvSink<W: Write + Send> {
     writer: Writer<W>,
     /// For each of OUTPUT_COLUMNS, the index in the output row.
-    slots: [usize; 7],
+    slots: [usize; OUTPUT_COLUMNS.len()],
     width: usize,
     commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
 }
@@ -134,7 +134,7 @@ impl<W: Write + Send> CsvSink<W> {
         commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
     ) -> Result<CsvSink<W>> {
         let mut header: Vec<Vec<u8>> = columns.to_vec();
-        let mut slots = [0usize; 7];
+        let mut slots = [0usize; OUTPUT_COLUMNS.len()];
         for (slot, name) in slots.iter_mut().zip(OUTPUT_COLUMNS) {
             *slot = match header.iter().position(|h| h == name.as_bytes()) {
                 Some(i) => i,

@@ -4,6 +4,7 @@
 use super::{Payload, Row};
 use crate::classify::open_source;
 use crate::error::{Result, SentirError};
+use crate::model::heads::{reason_index, REASONS};
 use crate::sentiment::Sentiment;
 use std::path::Path;
 
@@ -16,31 +17,44 @@ pub struct Example {
     pub label: Sentiment,
     /// Optional group (language, product…) for per-group scores.
     pub group: Option<String>,
+    /// Gold reason, an index into [`REASONS`] (files with a `reason` column).
+    pub reason: Option<usize>,
+    /// Gold mixed flag (files with a `mixed` column).
+    pub mixed: Option<bool>,
 }
 
-/// Column names for labelled data.
-#[derive(Clone, Debug)]
-pub struct LabelledColumns {
-    /// Text column (auto-detected when `None`).
-    pub text: Option<String>,
-    /// Label column: names (negative/neutral/positive) or 0/1/2.
-    pub label: String,
-    /// Optional group column.
-    pub group: Option<String>,
-}
-
-impl Default for LabelledColumns {
-    fn default() -> Self {
-        LabelledColumns {
-            text: None,
-            label: "label".into(),
-            group: None,
+impl Example {
+    /// An example with a label only.
+    pub fn new(text: impl Into<String>, label: Sentiment, group: Option<String>) -> Example {
+        Example {
+            text: text.into(),
+            label,
+            group,
+            reason: None,
+            mixed: None,
         }
     }
 }
 
+/// Column names for labelled data.
+#[derive(Clone, Debug, Default)]
+pub struct LabelledColumns {
+    /// Text column (auto-detected when `None`).
+    pub text: Option<String>,
+    /// Label column: names (negative/neutral/positive) or 0/1/2; when `None`, `label`,
+    /// else `sentiment`.
+    pub label: Option<String>,
+    /// Optional group column.
+    pub group: Option<String>,
+}
+
+/// Label column names tried in order when none is given.
+const LABEL_CANDIDATES: [&str; 2] = ["label", "sentiment"];
+
 /// Reads every example of a CSV or JSONL file. Any bad row is an error naming its line:
-/// training on silently skipped rows would hide data problems.
+/// training on silently skipped rows would hide data problems. A `reason` column (the fixed
+/// list of [`REASONS`]) and a `mixed` column (`true`/`false`) are read when present; an
+/// empty value there means unknown.
 pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>> {
     let spec = path
         .to_str()
@@ -51,6 +65,11 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
             .map(|h| String::from_utf8_lossy(h).into_owned())
             .collect()
     });
+    let has = |name: &str| {
+        header
+            .as_ref()
+            .is_some_and(|h| super::find_text_column(h, Some(name)).is_ok())
+    };
     let col_index = |name: &str| -> Result<Option<usize>> {
         Ok(match &header {
             Some(h) => Some(super::find_text_column(h, Some(name)).map_err(|_| {
@@ -63,20 +82,40 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
             None => None,
         })
     };
-    let label_idx = col_index(&cols.label)?;
+    // Without a header (JSONL) the label key is chosen per row, in the same order.
+    let label_names: Vec<String> = match &cols.label {
+        Some(l) => vec![l.clone()],
+        None if header.is_some() => {
+            let found = LABEL_CANDIDATES.iter().find(|c| has(c)).unwrap_or(&"label");
+            vec![found.to_string()]
+        }
+        None => LABEL_CANDIDATES.iter().map(|s| s.to_string()).collect(),
+    };
+    let label_idx = col_index(&label_names[0])?;
     let group_idx = match &cols.group {
         Some(g) => col_index(g)?,
         None => None,
     };
+    let optional = |name: &str| -> Result<Option<Option<usize>>> {
+        Ok(match &header {
+            Some(_) if has(name) => Some(col_index(name)?),
+            Some(_) => None,
+            None => Some(None),
+        })
+    };
+    let reason_idx = optional("reason")?;
+    let mixed_idx = optional("mixed")?;
     let mut out = Vec::new();
     while let Some(row) = source.next_row()? {
         let bad = |msg: String| SentirError::Input(format!("{}: {msg}", path.display()));
         let text = row.text.clone().map_err(bad)?;
-        let label_raw = field(&row, label_idx, &cols.label)
-            .ok_or_else(|| bad(format!("line {}: no {:?} value", row.line, cols.label)))?;
+        let (label_key, label_raw) = label_names
+            .iter()
+            .find_map(|k| field(&row, label_idx, k).map(|v| (k, v)))
+            .ok_or_else(|| bad(format!("line {}: no {:?} value", row.line, label_names[0])))?;
         let label = Sentiment::parse(&label_raw).ok_or_else(|| {
             bad(format!(
-                "line {}: label {label_raw:?} is not negative/neutral/positive or 0/1/2",
+                "line {}: {label_key} {label_raw:?} is not negative/neutral/positive or 0/1/2",
                 row.line
             ))
         })?;
@@ -87,7 +126,39 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
             ),
             None => None,
         };
-        out.push(Example { text, label, group });
+        let value = |idx: Option<Option<usize>>, key: &str| {
+            idx.and_then(|i| field(&row, i, key))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let reason = match value(reason_idx, "reason") {
+            Some(r) => Some(reason_index(&r).ok_or_else(|| {
+                bad(format!(
+                    "line {}: reason {r:?} is not one of {}",
+                    row.line,
+                    REASONS.join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        let mixed = match value(mixed_idx, "mixed").as_deref() {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(m) => {
+                return Err(bad(format!(
+                    "line {}: mixed {m:?} is not true or false",
+                    row.line
+                )))
+            }
+            None => None,
+        };
+        out.push(Example {
+            text,
+            label,
+            group,
+            reason,
+            mixed,
+        });
     }
     Ok(out)
 }
@@ -156,11 +227,7 @@ pub fn read_umsab(dir: &Path, language: &str, split: &str) -> Result<Vec<Example
                     i + 1
                 ))
             })?;
-            Ok(Example {
-                text: t.to_string(),
-                label,
-                group: Some(language.to_string()),
-            })
+            Ok(Example::new(*t, label, Some(language.to_string())))
         })
         .collect()
 }
@@ -212,16 +279,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("l.csv");
         let ex = vec![
-            Example {
-                text: "Todo perfecto, gracias".into(),
-                label: Sentiment::Positive,
-                group: Some("es".into()),
-            },
-            Example {
-                text: "¿Tienen talla 42?".into(),
-                label: Sentiment::Neutral,
-                group: Some("es".into()),
-            },
+            Example::new(
+                "Todo perfecto, gracias",
+                Sentiment::Positive,
+                Some("es".into()),
+            ),
+            Example::new("¿Tienen talla 42?", Sentiment::Neutral, Some("es".into())),
         ];
         write_examples_csv(&p, &ex).unwrap();
         let cols = LabelledColumns {
@@ -234,5 +297,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 3") && e.contains("happy"), "{e}");
+    }
+
+    #[test]
+    fn sentiment_reason_and_mixed_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.csv");
+        std::fs::write(
+            &p,
+            "text,sentiment,mixed,reason\nllegó roto,negative,false,damaged\nok,neutral,,\n",
+        )
+        .unwrap();
+        let ex = read_examples(&p, &LabelledColumns::default()).unwrap();
+        assert_eq!(ex[0].label, Sentiment::Negative);
+        assert_eq!((ex[0].reason, ex[0].mixed), (Some(1), Some(false)));
+        assert_eq!((ex[1].reason, ex[1].mixed), (None, None));
+        std::fs::write(&p, "text,sentiment,reason\na,negative,late\n").unwrap();
+        let e = read_examples(&p, &LabelledColumns::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("\"late\"") && e.contains("delivery"),
+            "{e}"
+        );
+        std::fs::write(&p, "text,sentiment,mixed\na,negative,yes\n").unwrap();
+        let e = read_examples(&p, &LabelledColumns::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("\"yes\""), "{e}");
+        // JSONL: the label key may be `sentiment`.
+        let j = dir.path().join("c.jsonl");
+        std::fs::write(
+            &j,
+            "{\"text\":\"hola\",\"sentiment\":\"positive\",\"reason\":\"praise\"}\n",
+        )
+        .unwrap();
+        let ex = read_examples(&j, &LabelledColumns::default()).unwrap();
+        assert_eq!((ex[0].label, ex[0].reason), (Sentiment::Positive, Some(7)));
     }
 }

@@ -8,7 +8,7 @@
 use super::{find_text_column, Input, Payload, Row, RowSink, RowSource};
 use crate::error::{Result, SentirError};
 use crate::prediction::{Outcome, OUTPUT_COLUMNS};
-use arrow_array::builder::{Float32Builder, StringBuilder};
+use arrow_array::builder::{BooleanBuilder, Float32Builder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
@@ -327,11 +327,12 @@ enum Slot {
     Label(usize),
 }
 
-/// The Arrow field of a label column: `score` and `p_*` are Float32, the others Utf8; all
-/// nullable.
+/// The Arrow field of a label column: `score`, `p_*` and `reason_score` are Float32,
+/// `mixed` Boolean, the others Utf8; all nullable.
 pub fn label_field(name: &str) -> Field {
     let dt = match name {
-        "score" | "p_negative" | "p_neutral" | "p_positive" => DataType::Float32,
+        "score" | "p_negative" | "p_neutral" | "p_positive" | "reason_score" => DataType::Float32,
+        "mixed" => DataType::Boolean,
         _ => DataType::Utf8,
     };
     Field::new(name, dt, true)
@@ -385,6 +386,9 @@ pub struct ParquetSink<W: Write + Send> {
     sentiment: StringBuilder,
     /// score, p_negative, p_neutral, p_positive.
     floats: [Float32Builder; 4],
+    mixed: BooleanBuilder,
+    reason: StringBuilder,
+    reason_score: Float32Builder,
     language: StringBuilder,
     error: StringBuilder,
     commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
@@ -455,6 +459,9 @@ impl<W: Write + Send> ParquetSink<W> {
             pending: 0,
             sentiment: StringBuilder::new(),
             floats: std::array::from_fn(|_| Float32Builder::new()),
+            mixed: BooleanBuilder::new(),
+            reason: StringBuilder::new(),
+            reason_score: Float32Builder::new(),
             language: StringBuilder::new(),
             error: StringBuilder::new(),
             commit,
@@ -471,6 +478,9 @@ impl<W: Write + Send> ParquetSink<W> {
             Some(Arc::new(self.floats[1].finish())),
             Some(Arc::new(self.floats[2].finish())),
             Some(Arc::new(self.floats[3].finish())),
+            Some(Arc::new(self.mixed.finish())),
+            Some(Arc::new(self.reason.finish())),
+            Some(Arc::new(self.reason_score.finish())),
             Some(Arc::new(self.language.finish())),
             Some(Arc::new(self.error.finish())),
         ];
@@ -546,6 +556,9 @@ impl<W: Write + Send> RowSink for ParquetSink<W> {
                 for k in 0..3 {
                     self.floats[k + 1].append_value(p.probs[k]);
                 }
+                self.mixed.append_option(p.mixed());
+                self.reason.append_option(p.reason_name());
+                self.reason_score.append_option(p.reason.map(|r| r.1));
                 self.language.append_option(*lang);
                 self.error.append_null();
             }
@@ -554,6 +567,9 @@ impl<W: Write + Send> RowSink for ParquetSink<W> {
                 for b in &mut self.floats {
                     b.append_null();
                 }
+                self.mixed.append_null();
+                self.reason.append_null();
+                self.reason_score.append_null();
                 self.language.append_null();
                 self.error.append_value(e);
             }
@@ -597,12 +613,18 @@ mod tests {
                 "p_negative",
                 "p_neutral",
                 "p_positive",
+                "mixed",
+                "reason",
+                "reason_score",
                 "language",
                 "error"
             ]
         );
         assert_eq!(schema.field(1).data_type(), &DataType::Utf8);
         assert_eq!(schema.field(3).data_type(), &DataType::Float32);
+        assert_eq!(schema.field(7).data_type(), &DataType::Boolean);
+        assert_eq!(schema.field(8).data_type(), &DataType::Utf8);
+        assert_eq!(schema.field(9).data_type(), &DataType::Float32);
         assert_eq!(slots[0], Slot::Input(0));
         assert_eq!(slots[1], Slot::Label(0));
         assert_eq!(slots[2], Slot::Input(2));

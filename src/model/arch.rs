@@ -14,6 +14,21 @@ pub trait SequenceClassifier: Send {
     /// `input_ids` and `mask` are `[batch, seq]` int64; returns `[batch, classes]` logits.
     fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor;
 
+    /// Makes [`SequenceClassifier::forward`] return head features (costs a little memory).
+    fn set_head_features(&mut self, _on: bool) {}
+
+    /// The logits and, where the architecture exposes them, the `[batch, 2 × hidden]`
+    /// features of the extra heads ([`super::heads`]): the pooled output the classifier
+    /// reads, and the masked mean of the last layer's input over the tokens.
+    fn forward(
+        &self,
+        input_ids: &Tensor,
+        mask: &Tensor,
+        train: bool,
+    ) -> Result<(Tensor, Option<Tensor>), String> {
+        Ok((self.logits(input_ids, mask, train), None))
+    }
+
     /// Switches the encoder's Linear layers to int8 dynamic quantization (CPU inference).
     fn quantize_int8(&mut self) -> Result<(), String> {
         Err("int8 is available for bert, roberta and xlm-roberta models".into())
@@ -26,10 +41,44 @@ impl SequenceClassifier for BertForSequenceClassification {
             .logits
     }
 
+    fn forward(
+        &self,
+        input_ids: &Tensor,
+        mask: &Tensor,
+        train: bool,
+    ) -> Result<(Tensor, Option<Tensor>), String> {
+        let (logits, pooled, states) = self
+            .forward_with_pooled_t(Some(input_ids), Some(mask), train)
+            .map_err(|e| e.to_string())?;
+        let Some(states) = states else {
+            return Ok((logits, None));
+        };
+        let features = masked_mean(&states, mask)
+            .and_then(|mean| Tensor::f_cat(&[pooled, mean], 1))
+            .map_err(|e| e.to_string())?;
+        Ok((logits, Some(features)))
+    }
+
+    fn set_head_features(&mut self, on: bool) {
+        self.set_keep_penultimate(on);
+    }
+
     fn quantize_int8(&mut self) -> Result<(), String> {
         self.quantize_dynamic();
         Ok(())
     }
+}
+
+/// Mean over the real tokens of `[batch, seq, hidden]` states (`mask` is `[batch, seq]`).
+fn masked_mean(states: &Tensor, mask: &Tensor) -> Result<Tensor, tch::TchError> {
+    let m = mask.f_unsqueeze(-1)?.f_to_kind(states.kind())?;
+    let sum = states
+        .f_mul(&m)?
+        .f_sum_dim_intlist(1, false, states.kind())?;
+    let n = m
+        .f_sum_dim_intlist(1, false, states.kind())?
+        .f_clamp_min(1.0)?;
+    sum.f_div(&n)
 }
 
 /// RoBERTa / XLM-R with the config's padding id: rust-bert derives position ids with a

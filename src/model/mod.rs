@@ -3,6 +3,7 @@
 pub mod arch;
 pub mod config;
 pub mod e5;
+pub mod heads;
 pub mod labels;
 pub mod pack;
 pub mod weights;
@@ -10,6 +11,7 @@ pub mod weights;
 use crate::error::{Result, SentirError};
 use arch::SequenceClassifier;
 use config::{Architecture, ModelConfig};
+use heads::Heads;
 use labels::LabelMap;
 use std::path::{Path, PathBuf};
 use tch::{nn, Device, Kind, Tensor};
@@ -65,6 +67,7 @@ impl Precision {
 /// A loaded sentiment model: rust-bert network, its weights, and its label map.
 pub struct Model {
     net: Box<dyn SequenceClassifier>,
+    heads: Heads,
     vs: nn::VarStore,
     config: ModelConfig,
     labels: LabelMap,
@@ -159,9 +162,18 @@ impl Model {
         };
         let allow_missing = weights == Weights::AllowMissing;
         let missing = weights::load(&vs, &file, &header, prefix, allow_missing).map_err(in_file)?;
+        let heads = if config.arch == Architecture::Bert {
+            Heads::load(dir, &vs, 2 * hidden_size(&config))
+                .map_err(|e| SentirError::model(dir, e))?
+        } else {
+            Heads::none()
+        };
+        let mut net = net;
+        net.set_head_features(heads.any());
         Ok((
             Model {
                 net,
+                heads,
                 vs,
                 config,
                 labels,
@@ -207,17 +219,97 @@ impl Model {
         self.net.logits(input_ids, mask, train)
     }
 
+    /// Sentiment logits and the extra heads' logits in one forward pass.
+    pub fn forward(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Outputs> {
+        let fail = |e: String| SentirError::model(&self.dir, e);
+        if !self.heads.any() {
+            let (sentiment, _) = self.net.forward(input_ids, mask, train).map_err(fail)?;
+            return Ok(Outputs {
+                sentiment,
+                reason: None,
+                mixed: None,
+            });
+        }
+        let (sentiment, features) = self.net.forward(input_ids, mask, train).map_err(fail)?;
+        let features = features.ok_or_else(|| fail("no pooled features for the heads".into()))?;
+        let features = features
+            .f_dropout(HEAD_DROPOUT, train)
+            .map_err(|e| fail(e.to_string()))?;
+        let apply = |h: &Option<nn::Linear>| h.as_ref().map(|l| features.apply(l));
+        Ok(Outputs {
+            sentiment,
+            reason: apply(&self.heads.reason),
+            mixed: apply(&self.heads.mixed),
+        })
+    }
+
+    /// Every head's probabilities per row, in inference mode (sentiment aggregated to
+    /// [p_negative, p_neutral, p_positive]).
+    pub fn predict(&self, input_ids: &Tensor, mask: &Tensor) -> Result<Vec<Scores>> {
+        let out = tch::no_grad(|| self.forward(input_ids, mask, false))?;
+        let fail = |e: tch::TchError| SentirError::model(&self.dir, e.to_string());
+        let rows = |t: &Tensor| -> Result<Vec<Vec<f32>>> {
+            let p = t
+                .f_to_kind(Kind::Float)
+                .and_then(|t| t.f_softmax(-1, Kind::Float))
+                .and_then(|t| t.f_to_device(Device::Cpu))
+                .map_err(fail)?;
+            let n = p.size().last().copied().unwrap_or(1).max(1) as usize;
+            let flat = Vec::<f32>::try_from(p.flatten(0, -1)).map_err(fail)?;
+            Ok(flat.chunks(n).map(<[f32]>::to_vec).collect())
+        };
+        let sentiment = rows(&out.sentiment)?;
+        let reason = out.reason.as_ref().map(rows).transpose()?;
+        let mixed = out.mixed.as_ref().map(rows).transpose()?;
+        Ok(sentiment
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Scores {
+                probs: self.labels.aggregate(p),
+                reason: reason.as_ref().map(|r| {
+                    let mut a = [0f32; heads::REASONS.len()];
+                    a.copy_from_slice(&r[i][..heads::REASONS.len()]);
+                    a
+                }),
+                mixed: mixed.as_ref().map(|m| m[i][1]),
+                chunks_disagree: false,
+            })
+            .collect())
+    }
+
     /// Aggregated [p_negative, p_neutral, p_positive] per row, in inference mode.
-    pub fn predict_probs(&self, input_ids: &Tensor, mask: &Tensor) -> Vec<[f32; 3]> {
-        let probs = tch::no_grad(|| {
-            self.logits(input_ids, mask, false)
-                .to_kind(Kind::Float)
-                .softmax(-1, Kind::Float)
-                .to_device(Device::Cpu)
-        });
-        let n = self.labels.len();
-        let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1)).unwrap_or_default();
-        flat.chunks(n).map(|p| self.labels.aggregate(p)).collect()
+    pub fn predict_probs(&self, input_ids: &Tensor, mask: &Tensor) -> Result<Vec<[f32; 3]>> {
+        Ok(self
+            .predict(input_ids, mask)?
+            .into_iter()
+            .map(|s| s.probs)
+            .collect())
+    }
+
+    /// The extra heads (reason, mixed) this model has.
+    pub fn heads(&self) -> &Heads {
+        &self.heads
+    }
+
+    /// Skips the reason head from now on (`--no-reason`: empty reason columns, less work).
+    pub fn drop_reason_head(&mut self) {
+        self.heads.reason = None;
+        self.net.set_head_features(self.heads.any());
+    }
+
+    /// Adds randomly initialised reason / mixed heads where missing (training).
+    pub fn add_heads(&mut self, reason: bool, mixed: bool) -> Result<()> {
+        if (reason || mixed) && self.config.arch != Architecture::Bert {
+            return Err(SentirError::Usage(format!(
+                "reason and mixed heads need a BERT model; {} is {}",
+                self.dir.display(),
+                self.config.model_type
+            )));
+        }
+        let width = 2 * hidden_size(&self.config);
+        self.heads.add_missing(&self.vs, width, reason, mixed);
+        self.net.set_head_features(self.heads.any());
+        Ok(())
     }
 
     /// The model's config.
@@ -249,6 +341,72 @@ impl Model {
     pub fn device(&self) -> Device {
         self.vs.device()
     }
+}
+
+/// Dropout on the pooled features before the extra heads (as before the classifier).
+const HEAD_DROPOUT: f64 = 0.1;
+
+/// What one forward pass gives: `[batch, classes]` logits of each head the model has.
+pub struct Outputs {
+    /// Sentiment classifier logits (the model's own classes).
+    pub sentiment: Tensor,
+    /// Reason logits, in [`heads::REASONS`] order.
+    pub reason: Option<Tensor>,
+    /// Mixed logits (false, true).
+    pub mixed: Option<Tensor>,
+}
+
+/// One row's probabilities from every head.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scores {
+    /// [p_negative, p_neutral, p_positive].
+    pub probs: [f32; 3],
+    /// Reason probabilities, in [`heads::REASONS`] order (models with a reason head).
+    pub reason: Option<[f32; heads::REASONS.len()]>,
+    /// Probability that the text is mixed (models with a mixed head).
+    pub mixed: Option<f32>,
+    /// A text read in chunks whose chunks disagree: one says negative, another positive.
+    pub chunks_disagree: bool,
+}
+
+impl Scores {
+    /// One text's scores from its chunks' scores, each weighted by its token count.
+    pub fn combine(parts: &[(Scores, usize)]) -> Scores {
+        if let [(one, _)] = parts {
+            return *one;
+        }
+        let total: f32 = parts.iter().map(|(_, n)| *n as f32).sum::<f32>().max(1.0);
+        let mut out = Scores {
+            probs: [0.0; 3],
+            reason: parts[0].0.reason.map(|_| [0.0; heads::REASONS.len()]),
+            mixed: parts[0].0.mixed.map(|_| 0.0),
+            chunks_disagree: false,
+        };
+        let (mut neg, mut pos) = (false, false);
+        for (s, n) in parts {
+            let w = *n as f32 / total;
+            for k in 0..3 {
+                out.probs[k] += w * s.probs[k];
+            }
+            if let (Some(o), Some(r)) = (out.reason.as_mut(), s.reason) {
+                for k in 0..o.len() {
+                    o[k] += w * r[k];
+                }
+            }
+            if let (Some(o), Some(m)) = (out.mixed.as_mut(), s.mixed) {
+                *o += w * m;
+            }
+            let best = (0..3).fold(0, |b, k| if s.probs[k] > s.probs[b] { k } else { b });
+            neg |= best == 0;
+            pos |= best == 2;
+        }
+        out.chunks_disagree = neg && pos;
+        out
+    }
+}
+
+fn hidden_size(config: &ModelConfig) -> i64 {
+    config.raw["hidden_size"].as_i64().unwrap_or(768)
 }
 
 fn build(p: &nn::Path, config: &ModelConfig) -> Result<Box<dyn SequenceClassifier>, String> {

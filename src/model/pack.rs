@@ -2,6 +2,7 @@
 //! changed (`trained.safetensors`, fp16) and rebuild the full checkpoint from the pinned base.
 
 use crate::error::{Result, SentirError};
+use crate::model::heads::{HEADS_CONFIG, HEADS_WEIGHTS};
 use crate::model::weights;
 use std::collections::HashMap;
 use std::path::Path;
@@ -122,10 +123,13 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
     let tmp = out.join(".trained.safetensors.tmp");
     weights::save(&mut tensors, &tmp).map_err(SentirError::Other)?;
     std::fs::rename(&tmp, out.join("trained.safetensors")).map_err(|e| SentirError::io(out, e))?;
-    for f in ["config.json", "training.json"] {
+    for f in ["config.json", "training.json", HEADS_WEIGHTS, HEADS_CONFIG] {
         let src = model.join(f);
         if src.exists() {
             std::fs::copy(&src, out.join(f)).map_err(|e| SentirError::io(&src, e))?;
+        } else if f.starts_with("heads") && out.join(f).exists() {
+            // A model without extra heads must not keep an earlier model's.
+            std::fs::remove_file(out.join(f)).map_err(|e| SentirError::io(out.join(f), e))?;
         }
     }
     assemble(base, &out.join("trained.safetensors"), out)?;

@@ -95,9 +95,25 @@ pub fn load(
     prefix: &str,
     allow_missing: bool,
 ) -> Result<Vec<String>, String> {
+    load_vars(
+        vs.variables().into_iter().collect(),
+        path,
+        header,
+        prefix,
+        allow_missing,
+    )
+}
+
+/// [`load`] for the given variables only (the extra heads live in their own file).
+pub fn load_vars(
+    mut vars: Vec<(String, Tensor)>,
+    path: &Path,
+    header: &HashMap<String, TensorInfo>,
+    prefix: &str,
+    allow_missing: bool,
+) -> Result<Vec<String>, String> {
     let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut missing = Vec::new();
-    let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
     vars.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, mut var) in vars {
         let info = lookup(header, &name, prefix);

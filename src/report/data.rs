@@ -80,6 +80,8 @@ pub struct Record {
     pub p_negative: Option<f32>,
     /// Detected language, when known.
     pub language: Option<String>,
+    /// The reason (from a model with a reason head), when known.
+    pub reason: Option<String>,
     /// The message text, when there is a text column.
     pub text: Option<String>,
     /// The row's `error` value, when set.
@@ -151,6 +153,7 @@ struct Getters {
     sentiment: Getter,
     p_negative: Option<Getter>,
     language: Option<Getter>,
+    reason: Option<Getter>,
     error: Option<Getter>,
 }
 
@@ -219,6 +222,7 @@ impl Getters {
             sentiment: make(sentiment),
             p_negative: label("p_negative").map(make),
             language: label("language").map(make),
+            reason: label("reason").map(make),
             error: label("error").map(make),
         })
     }
@@ -397,6 +401,7 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
             sentiment: if error.is_none() { sentiment } else { None },
             p_negative: opt(&g.p_negative, &mut arrow)?.and_then(|v| v.parse().ok()),
             language: opt(&g.language, &mut arrow)?,
+            reason: opt(&g.reason, &mut arrow)?.filter(|r| !r.is_empty()),
             text: match (&row.text, &g.text) {
                 (Ok(t), _) => Some(t.clone()),
                 (Err(_), Some(t)) => cell(&row, t, &mut arrow)?,

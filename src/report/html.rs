@@ -6,6 +6,7 @@
 //! so tests and scripts can read the drawn values back; the inline script marks the page
 //! with `data-rendered="1"` and the number of charts once it has run.
 
+use super::reasons::ReasonsSection;
 use super::{GroupSentiment, Report, SentimentFigures};
 use crate::sentiment::Sentiment;
 use chrono::NaiveDate;
@@ -436,6 +437,106 @@ fn groups_chart(id: &str, label: &str, groups: &[GroupSentiment]) -> String {
     svg
 }
 
+/// "Why buyers write": sentiment per reason (chart), the 4-week trend per reason, reasons
+/// per product and the most negative messages of the fastest-growing reason.
+fn reasons_section(h: &mut String, rs: &ReasonsSection, unit: &str) {
+    let groups: Vec<GroupSentiment> = rs
+        .by_reason
+        .iter()
+        .filter(|f| f.sentiment.messages > 0)
+        .map(|f| GroupSentiment {
+            key: f.reason.clone(),
+            sentiment: f.sentiment,
+        })
+        .collect();
+    let signed = |x: i64| {
+        if x > 0 {
+            format!("+{x}")
+        } else {
+            x.to_string()
+        }
+    };
+    let _ = write!(
+        h,
+        r#"<section id="reasons"><h2>Why buyers write</h2><p class="note">Reason of each labelled buyer message ({} messages), with its sentiment; the trend compares the last 4 weeks with the 4 before.</p>{}{}"#,
+        rs.messages,
+        legend(),
+        groups_chart("chart-reasons", "Buyer sentiment by reason", &groups)
+    );
+    h.push_str(r#"<table id="reason-table"><thead><tr><th>Reason</th><th class="num">Messages</th><th class="num">Share</th><th class="num">Negative share</th><th class="num">Last 4 weeks</th><th class="num">Change</th><th class="num">Negative share change</th></tr></thead><tbody>"#);
+    for f in &rs.by_reason {
+        let _ = write!(
+            h,
+            r#"<tr data-reason="{}"><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            esc(&f.reason),
+            esc(&f.reason),
+            f.sentiment.messages,
+            pct(f.share),
+            pct(f.sentiment.negative_share),
+            f.last_4_weeks.messages,
+            signed(f.messages_change),
+            f.negative_share_change
+                .map(|c| format!("{:+.1} pts", c * 100.0))
+                .unwrap_or_else(|| "–".into())
+        );
+    }
+    h.push_str("</tbody></table>");
+    if let Some(products) = &rs.by_product {
+        h.push_str(r#"<h3>Reasons per product</h3><table id="reason-products"><thead><tr><th>Product</th><th class="num">Messages</th><th>Top reason</th><th>Reasons</th></tr></thead><tbody>"#);
+        for p in products.iter().take(MAX_GROUPS) {
+            let mut parts: Vec<(&String, &u64)> =
+                p.reasons.iter().filter(|(_, n)| **n > 0).collect();
+            parts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let list: Vec<String> = parts
+                .iter()
+                .map(|(r, n)| format!("{} {n}", esc(r)))
+                .collect();
+            let _ = write!(
+                h,
+                r#"<tr><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
+                esc(&p.product),
+                p.messages,
+                esc(&p.top_reason),
+                list.join(", ")
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    match &rs.fastest_growing {
+        Some(g) => {
+            let _ = write!(
+                h,
+                r#"<h3>Fastest-growing reason: <code>{}</code> ({} messages)</h3>"#,
+                esc(&g.reason),
+                signed(g.messages_change)
+            );
+            if g.top_negative.is_empty() {
+                h.push_str(r#"<p class="empty-note">No negative messages with this reason in the last 4 weeks.</p>"#);
+            } else {
+                let _ = write!(
+                    h,
+                    r#"<table id="reason-negative"><thead><tr><th>{}</th><th>Date</th><th>Product</th><th class="num">p(neg)</th><th>Message</th></tr></thead><tbody>"#,
+                    esc(unit)
+                );
+                for m in &g.top_negative {
+                    let _ = write!(
+                        h,
+                        r#"<tr><td class="num">{}</td><td class="nowrap">{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
+                        m.line,
+                        esc(&m.date),
+                        esc(m.product.as_deref().unwrap_or("")),
+                        m.p_negative.map(|p| format!("{p:.2}")).unwrap_or_default(),
+                        esc(m.text.as_deref().unwrap_or(""))
+                    );
+                }
+                h.push_str("</tbody></table>");
+            }
+        }
+        None => h.push_str(r#"<p class="empty-note">No reason grew in the last 4 weeks.</p>"#),
+    }
+    h.push_str("</section>");
+}
+
 fn sentiment_cells(s: &SentimentFigures) -> String {
     format!(
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
@@ -661,6 +762,10 @@ pub fn render(r: &Report) -> String {
             &r.sentiment.by_language
         )
     );
+
+    if let Some(rs) = &r.reasons {
+        reasons_section(&mut h, rs, &r.line_unit);
+    }
 
     // Contacts.
     let _ = write!(

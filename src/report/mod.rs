@@ -10,6 +10,7 @@
 
 pub mod data;
 pub mod html;
+pub mod reasons;
 pub mod stats;
 
 use crate::error::{Result, SentirError};
@@ -322,6 +323,8 @@ pub struct Report {
     pub contacts: ContactsSection,
     /// Response times (null without thread and sender columns).
     pub response_time: Option<ResponseSection>,
+    /// Why buyers write (null without a `reason` column or without reasons).
+    pub reasons: Option<reasons::ReasonsSection>,
     /// Rows with errors.
     pub errors: ErrorsSection,
     /// Sections left out, and why.
@@ -586,6 +589,8 @@ pub fn build(data: &Labelled, period: Period) -> Report {
         }
     });
 
+    let reasons = reasons::build(&labelled, window.as_ref(), has_product);
+
     // Trend (always weekly).
     let trend = window.map(|(weeks, previous)| {
         let weekly = count_by(labelled.iter().map(|&(_, d, s)| (stats::week_start(d), s)));
@@ -642,6 +647,12 @@ pub fn build(data: &Labelled, period: Period) -> Report {
     };
 
     let mut omitted = BTreeMap::new();
+    if reasons.is_none() {
+        omitted.insert(
+            "reasons".to_string(),
+            "no reasons: the labelled file has no reason values (a model without a reason head, or --no-reason)".to_string(),
+        );
+    }
     if !has_product {
         let why = "no product column (use --product-column)".to_string();
         omitted.insert("sentiment.by_product".to_string(), why.clone());
@@ -689,6 +700,7 @@ pub fn build(data: &Labelled, period: Period) -> Report {
         trend,
         contacts,
         response_time,
+        reasons,
         errors,
         omitted,
     }

@@ -1357,6 +1357,11 @@ impl<T: BertEmbedding> BertModel<T> {
     pub fn set_first_token_only(&mut self, on: bool) {
         self.encoder.set_first_token_only(on);
     }
+
+    /// sentir patch 6: see [`BertEncoder::set_keep_penultimate`].
+    pub fn set_keep_penultimate(&mut self, on: bool) {
+        self.encoder.set_keep_penultimate(on);
+    }
 }
 
 impl BertForSequenceClassification {
@@ -1364,6 +1369,30 @@ impl BertForSequenceClassification {
     /// layer can skip every other position at inference (same logits, less work).
     pub fn set_first_token_only(&mut self, on: bool) {
         self.bert.set_first_token_only(on);
+    }
+
+    /// sentir patch 6: keep the last layer's input for [`Self::forward_with_pooled_t`].
+    pub fn set_keep_penultimate(&mut self, on: bool) {
+        self.bert.set_keep_penultimate(on);
+    }
+
+    /// sentir patch 6: the logits, the pooled output they are computed from
+    /// (`[batch, hidden]`, before dropout) and, with `set_keep_penultimate`, the last
+    /// layer's input (`[batch, seq, hidden]`), so extra heads can read the same pass.
+    pub fn forward_with_pooled_t(
+        &self,
+        input_ids: Option<&Tensor>,
+        mask: Option<&Tensor>,
+        train: bool,
+    ) -> Result<(Tensor, Tensor, Option<Tensor>), RustBertError> {
+        let output = self
+            .bert
+            .forward_t(input_ids, mask, None, None, None, None, None, train)?;
+        let pooled = output.pooled_output.ok_or_else(|| {
+            RustBertError::ValueError("BERT model built without a pooler".to_string())
+        })?;
+        let logits = pooled.apply_t(&self.dropout, train).apply(&self.classifier);
+        Ok((logits, pooled, self.bert.encoder.take_penultimate()))
     }
 }
 

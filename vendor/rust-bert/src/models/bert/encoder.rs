@@ -182,6 +182,8 @@ pub struct BertEncoder {
     output_hidden_states: bool,
     layers: Vec<BertLayer>,
     first_token_only: bool,
+    keep_penultimate: bool,
+    penultimate: std::cell::RefCell<Option<Tensor>>,
 }
 
 impl BertEncoder {
@@ -224,6 +226,8 @@ impl BertEncoder {
             output_hidden_states,
             layers,
             first_token_only: false,
+            keep_penultimate: false,
+            penultimate: std::cell::RefCell::new(None),
         }
     }
 
@@ -299,6 +303,10 @@ impl BertEncoder {
             && self.layers.last().is_some_and(|l| !l.is_decoder);
         let n_layers = self.layers.len();
         for (index, layer) in self.layers.iter().enumerate() {
+            if self.keep_penultimate && index + 1 == n_layers {
+                let states = hidden_state.as_ref().unwrap_or(input);
+                *self.penultimate.borrow_mut() = Some(states.shallow_clone());
+            }
             if first_token_last && index + 1 == n_layers {
                 let states = hidden_state.as_ref().unwrap_or(input);
                 hidden_state = Some(layer.forward_first_token(states, mask));
@@ -450,6 +458,17 @@ impl BertEncoder {
     /// output's sequence dimension is then 1). For models that read only that position.
     pub fn set_first_token_only(&mut self, on: bool) {
         self.first_token_only = on;
+    }
+
+    /// sentir patch 6: keep the last layer's input (every position) of the next forward
+    /// pass, for [`BertEncoder::take_penultimate`].
+    pub fn set_keep_penultimate(&mut self, on: bool) {
+        self.keep_penultimate = on;
+    }
+
+    /// sentir patch 6: the last layer's input kept by the latest forward pass.
+    pub fn take_penultimate(&self) -> Option<Tensor> {
+        self.penultimate.borrow_mut().take()
     }
 }
 
