@@ -176,7 +176,7 @@ pub fn chunk_ranges(starts: &[bool], window: usize) -> Vec<Range<usize>> {
     let n = starts.len();
     let window = window.max(1);
     if n <= window {
-        return vec![0..n];
+        return std::iter::once(0..n).collect();
     }
     let overlap = window / 4;
     let mut out = Vec::new();

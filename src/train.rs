@@ -262,14 +262,14 @@ pub fn train(
                 .map(|&i| train[i].reason.map_or(IGNORE, |r| r as i64))
                 .collect();
             if let (Some(r), true) = (&out.reason, reasons.iter().any(|&t| t != IGNORE)) {
-                loss = loss + head_loss(r, &reasons, cfg.device)? * cfg.reason_weight;
+                loss = loss.f_add(&(head_loss(r, &reasons, cfg.device)? * cfg.reason_weight))?;
             }
             let mixed: Vec<i64> = batch
                 .iter()
                 .map(|&i| train[i].mixed.map_or(IGNORE, i64::from))
                 .collect();
             if let (Some(m), true) = (&out.mixed, mixed.iter().any(|&t| t != IGNORE)) {
-                loss = loss + head_loss(m, &mixed, cfg.device)? * cfg.mixed_weight;
+                loss = loss.f_add(&(head_loss(m, &mixed, cfg.device)? * cfg.mixed_weight))?;
             }
             let lr = lr_at(step, total, warmup, cfg.lr);
             opt.set_lr(lr);

@@ -102,6 +102,9 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
         .into_iter()
         .map(|(k, v)| (k, v.to_kind(Kind::Half)))
         .collect();
+    // Compared at fp16, the type the table is assembled in: a model fine-tuned from an
+    // fp16-packed model (the default) carries the base's rows widened to fp32, equal at fp16.
+    let (emb, base_emb) = (emb.to_kind(Kind::Half), base_emb.to_kind(Kind::Half));
     if let Some((rows, q, scale)) = embedding_delta(&emb, &base_emb) {
         let (moved, vocab) = (rows.size()[0], emb.size()[0]);
         if moved as f64 > vocab as f64 * MAX_MOVED_SHARE {
