@@ -51,29 +51,12 @@ impl Metrics {
         }
         let n: u64 = confusion.iter().flatten().sum();
         let correct: u64 = (0..3).map(|i| confusion[i][i]).sum();
-        let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let mut classes = BTreeMap::new();
         for s in Sentiment::ALL {
             let i = s.index();
-            let tp = confusion[i][i];
             let predicted: u64 = (0..3).map(|g| confusion[g][i]).sum();
             let support: u64 = confusion[i].iter().sum();
-            let precision = ratio(tp, predicted);
-            let recall = ratio(tp, support);
-            let f1 = if precision + recall == 0.0 {
-                0.0
-            } else {
-                2.0 * precision * recall / (precision + recall)
-            };
-            classes.insert(
-                s,
-                ClassScores {
-                    precision,
-                    recall,
-                    f1,
-                    support,
-                },
-            );
+            classes.insert(s, class_scores(confusion[i][i], predicted, support));
         }
         let macro_f1 = classes.values().map(|c| c.f1).sum::<f64>() / 3.0;
         Metrics {

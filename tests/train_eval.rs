@@ -43,11 +43,9 @@ fn safetensors_header(path: &Path) -> Value {
     serde_json::from_slice(&bytes[8..8 + n]).unwrap()
 }
 
-/// The first `n` rows of a file of the team's buyer messages, written to `dir/name`.
-fn buyer_rows(split: &str, n: usize, dir: &Path, name: &str) -> String {
-    let text =
-        std::fs::read_to_string(root().join(format!("data/buyer_messages/{split}.csv"))).unwrap();
-    let mut r = csv::Reader::from_reader(text.as_bytes());
+/// The first `n` rows of the CSV file `rel` (relative to the checkout), written to `dir/name`.
+fn first_rows(rel: &str, n: usize, dir: &Path, name: &str) -> String {
+    let mut r = csv::Reader::from_path(root().join(rel)).unwrap();
     let mut w = csv::Writer::from_path(dir.join(name)).unwrap();
     w.write_record(r.headers().unwrap()).unwrap();
     for rec in r.records().take(n) {
@@ -55,6 +53,11 @@ fn buyer_rows(split: &str, n: usize, dir: &Path, name: &str) -> String {
     }
     w.flush().unwrap();
     dir.join(name).display().to_string()
+}
+
+/// The first `n` rows of a file of the team's buyer messages, written to `dir/name`.
+fn buyer_rows(split: &str, n: usize, dir: &Path, name: &str) -> String {
+    first_rows(&format!("data/buyer_messages/{split}.csv"), n, dir, name)
 }
 
 /// Trains the bert-3class fixture for 2 epochs on 48 buyer messages; `extra` goes after the
@@ -443,14 +446,7 @@ fn import_umsab_reads_pairs_without_trailing_newlines_and_names_bad_lines() {
 
 /// The first `n` rows of a corpus split (text, sentiment, mixed, reason, language, kind…).
 fn corpus_rows(split: &str, n: usize, dir: &Path, name: &str) -> String {
-    let mut r = csv::Reader::from_path(root().join(format!("data/corpus/{split}.csv"))).unwrap();
-    let mut w = csv::Writer::from_path(dir.join(name)).unwrap();
-    w.write_record(r.headers().unwrap()).unwrap();
-    for rec in r.records().take(n) {
-        w.write_record(&rec.unwrap()).unwrap();
-    }
-    w.flush().unwrap();
-    dir.join(name).display().to_string()
+    first_rows(&format!("data/corpus/{split}.csv"), n, dir, name)
 }
 
 /// Data with `reason` and `mixed` columns trains both heads beside the sentiment classifier:

@@ -7,7 +7,7 @@
 //! with `data-rendered="1"` and the number of charts once it has run.
 
 use super::reasons::ReasonsSection;
-use super::{GroupSentiment, Report, SentimentFigures};
+use super::{GroupSentiment, NegativeMessage, Report, SentimentFigures};
 use crate::sentiment::Sentiment;
 use chrono::NaiveDate;
 use std::fmt::Write;
@@ -513,28 +513,33 @@ fn reasons_section(h: &mut String, rs: &ReasonsSection, unit: &str) {
             if g.top_negative.is_empty() {
                 h.push_str(r#"<p class="empty-note">No negative messages with this reason in the last 4 weeks.</p>"#);
             } else {
-                let _ = write!(
-                    h,
-                    r#"<table id="reason-negative"><thead><tr><th>{}</th><th>Date</th><th>Product</th><th class="num">p(neg)</th><th>Message</th></tr></thead><tbody>"#,
-                    esc(unit)
-                );
-                for m in &g.top_negative {
-                    let _ = write!(
-                        h,
-                        r#"<tr><td class="num">{}</td><td class="nowrap">{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
-                        m.line,
-                        esc(&m.date),
-                        esc(m.product.as_deref().unwrap_or("")),
-                        m.p_negative.map(|p| format!("{p:.2}")).unwrap_or_default(),
-                        esc(m.text.as_deref().unwrap_or(""))
-                    );
-                }
-                h.push_str("</tbody></table>");
+                negative_table(h, "reason-negative", unit, &g.top_negative);
             }
         }
         None => h.push_str(r#"<p class="empty-note">No reason grew in the last 4 weeks.</p>"#),
     }
     h.push_str("</section>");
+}
+
+/// A table of quoted negative messages (line, date, product, p(neg), text).
+fn negative_table(h: &mut String, id: &str, unit: &str, rows: &[NegativeMessage]) {
+    let _ = write!(
+        h,
+        r#"<table id="{id}"><thead><tr><th>{}</th><th>Date</th><th>Product</th><th class="num">p(neg)</th><th>Message</th></tr></thead><tbody>"#,
+        esc(unit)
+    );
+    for m in rows {
+        let _ = write!(
+            h,
+            r#"<tr><td class="num">{}</td><td class="nowrap">{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
+            m.line,
+            esc(&m.date),
+            esc(m.product.as_deref().unwrap_or("")),
+            m.p_negative.map(|p| format!("{p:.2}")).unwrap_or_default(),
+            esc(m.text.as_deref().unwrap_or(""))
+        );
+    }
+    h.push_str("</tbody></table>");
 }
 
 fn sentiment_cells(s: &SentimentFigures) -> String {
@@ -841,23 +846,12 @@ pub fn render(r: &Report) -> String {
     if r.sentiment.top_negative.is_empty() {
         h.push_str(r#"<p class="empty-note">No negative buyer messages.</p>"#);
     } else {
-        let _ = write!(
-            h,
-            r#"<table><thead><tr><th>{}</th><th>Date</th><th>Product</th><th class="num">p(neg)</th><th>Message</th></tr></thead><tbody>"#,
-            esc(&r.line_unit)
+        negative_table(
+            &mut h,
+            "negative-table",
+            &r.line_unit,
+            &r.sentiment.top_negative,
         );
-        for m in &r.sentiment.top_negative {
-            let _ = write!(
-                h,
-                r#"<tr><td class="num">{}</td><td class="nowrap">{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
-                m.line,
-                esc(&m.date),
-                esc(m.product.as_deref().unwrap_or("")),
-                m.p_negative.map(|p| format!("{p:.2}")).unwrap_or_default(),
-                esc(m.text.as_deref().unwrap_or(""))
-            );
-        }
-        h.push_str("</tbody></table>");
     }
     h.push_str("</section>");
 

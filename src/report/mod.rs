@@ -344,6 +344,32 @@ fn key_or(v: &Option<String>, none: &str) -> String {
     v.clone().unwrap_or_else(|| none.to_string())
 }
 
+impl NegativeMessage {
+    /// The quoted form of a row.
+    fn of(r: &Record) -> NegativeMessage {
+        NegativeMessage {
+            line: r.line,
+            date: r
+                .time
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            p_negative: r.p_negative,
+            product: r.product.clone(),
+            thread: r.thread.clone(),
+            text: quote(&r.text),
+        }
+    }
+}
+
+/// Highest `p_negative` first, then latest, then file order.
+fn most_negative_first(a: &Record, b: &Record) -> std::cmp::Ordering {
+    let pa = a.p_negative.unwrap_or(f32::NEG_INFINITY);
+    let pb = b.p_negative.unwrap_or(f32::NEG_INFINITY);
+    pb.total_cmp(&pa)
+        .then(b.time.cmp(&a.time))
+        .then(a.line.cmp(&b.line))
+}
+
 fn quote(text: &Option<String>) -> Option<String> {
     text.as_ref().map(|t| {
         let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -454,27 +480,11 @@ pub fn build(data: &Labelled, period: Period) -> Report {
         .iter()
         .filter(|(_, _, s)| *s == Sentiment::Negative)
         .collect();
-    negatives.sort_by(|a, b| {
-        let pa = a.0.p_negative.unwrap_or(f32::NEG_INFINITY);
-        let pb = b.0.p_negative.unwrap_or(f32::NEG_INFINITY);
-        pb.total_cmp(&pa)
-            .then(b.0.time.cmp(&a.0.time))
-            .then(a.0.line.cmp(&b.0.line))
-    });
+    negatives.sort_by(|a, b| most_negative_first(a.0, b.0));
     let top_negative = negatives
         .iter()
         .take(TOP_NEGATIVE)
-        .map(|(r, _, _)| NegativeMessage {
-            line: r.line,
-            date: r
-                .time
-                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-            p_negative: r.p_negative,
-            product: r.product.clone(),
-            thread: r.thread.clone(),
-            text: quote(&r.text),
-        })
+        .map(|(r, _, _)| NegativeMessage::of(r))
         .collect();
     let scope = match (&cols.sender, &cols.buyer_value) {
         (Some(c), Some(b)) => format!("buyer messages ({c} = {b}), without errors"),

@@ -4,7 +4,7 @@
 
 use super::data::Record;
 use super::stats::{round4, share, week_start, Counts};
-use super::{day, key_or, quote, NegativeMessage, SentimentFigures, TOP_NEGATIVE};
+use super::{day, key_or, most_negative_first, NegativeMessage, SentimentFigures, TOP_NEGATIVE};
 use crate::model::heads::REASONS;
 use crate::sentiment::Sentiment;
 use chrono::NaiveDate;
@@ -208,30 +208,14 @@ pub fn build(
                 .iter()
                 .filter(|r| r.3 == i && r.2 == Sentiment::Negative && in_weeks(r.1, window))
                 .collect();
-            neg.sort_by(|a, b| {
-                let pa = a.0.p_negative.unwrap_or(f32::NEG_INFINITY);
-                let pb = b.0.p_negative.unwrap_or(f32::NEG_INFINITY);
-                pb.total_cmp(&pa)
-                    .then(b.0.time.cmp(&a.0.time))
-                    .then(a.0.line.cmp(&b.0.line))
-            });
+            neg.sort_by(|a, b| most_negative_first(a.0, b.0));
             FastestGrowing {
                 reason: f.reason.clone(),
                 messages_change: f.messages_change,
                 top_negative: neg
                     .iter()
                     .take(TOP_NEGATIVE)
-                    .map(|(r, _, _, _)| NegativeMessage {
-                        line: r.line,
-                        date: r
-                            .time
-                            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-                            .unwrap_or_default(),
-                        p_negative: r.p_negative,
-                        product: r.product.clone(),
-                        thread: r.thread.clone(),
-                        text: quote(&r.text),
-                    })
+                    .map(|(r, _, _, _)| NegativeMessage::of(r))
                     .collect(),
             }
         });
