@@ -45,7 +45,7 @@ struct Full {
     content: Vec<i64>,
     suffix: Vec<i64>,
     /// `starts[k]`: content token `k` begins a sentence (after `.`, `!`, `?`, `…` or a
-    /// line break).
+    /// line break); empty when the content fits the limit (no chunks).
     starts: Vec<bool>,
 }
 
@@ -103,8 +103,10 @@ impl TextEncoder {
             .take_while(|&&s| s == 1)
             .count();
         let body = lead..ids.len() - trail;
-        let mut starts = Vec::with_capacity(body.len());
-        for k in body.clone() {
+        // Sentence starts only matter for texts that will be cut into chunks.
+        let window = self.max_len.saturating_sub(lead + trail).max(1);
+        let mut starts = Vec::new();
+        for k in body.clone().take_while(|_| body.len() > window) {
             let start = k == body.start || {
                 let (prev, this) = (offsets[k - 1], offsets[k]);
                 let gap = text.get(prev.1..this.0.max(prev.1)).unwrap_or("");

@@ -74,13 +74,14 @@ fn count(hay: &str, needle: &str) -> usize {
     hay.matches(needle).count()
 }
 
-#[test]
-fn charts_render_in_headless_chromium() {
+/// The browser, or `None` (test skipped) when it is missing and SENTIR_SKIP_BROWSER=1;
+/// missing otherwise is a failure.
+fn chromium_or_skip() -> Option<PathBuf> {
     let bin = chromium_path();
     if !bin.is_file() {
         if std::env::var("SENTIR_SKIP_BROWSER").as_deref() == Ok("1") {
             eprintln!("skipped: no {} and SENTIR_SKIP_BROWSER=1", bin.display());
-            return;
+            return None;
         }
         panic!(
             "{} not found: install Debian's chromium (apt-get install -y chromium) or set \
@@ -88,6 +89,14 @@ fn charts_render_in_headless_chromium() {
             bin.display()
         );
     }
+    Some(bin)
+}
+
+#[test]
+fn charts_render_in_headless_chromium() {
+    let Some(bin) = chromium_or_skip() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
     let o = Command::new(env!("CARGO_BIN_EXE_sentir"))
@@ -189,14 +198,9 @@ fn charts_render_in_headless_chromium() {
 /// one bar per reason and sentiment that has messages.
 #[test]
 fn reason_chart_renders_in_headless_chromium() {
-    let bin = chromium_path();
-    if !bin.is_file() {
-        if std::env::var("SENTIR_SKIP_BROWSER").as_deref() == Ok("1") {
-            eprintln!("skipped: no {} and SENTIR_SKIP_BROWSER=1", bin.display());
-            return;
-        }
-        panic!("{} not found (apt-get install -y chromium)", bin.display());
-    }
+    let Some(bin) = chromium_or_skip() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report");
     let o = Command::new(env!("CARGO_BIN_EXE_sentir"))
