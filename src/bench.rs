@@ -2,8 +2,9 @@
 //! discarded, measured: messages/s, tokens/s, padding waste, batch latency, peak memory and
 //! model load time.
 
-use crate::classify::{open_source, set_threads, RunConfig};
+use crate::classify::{set_threads, RunConfig};
 use crate::error::Result;
+use crate::io::open_source;
 use crate::io::{Row, RowSink, RowSource};
 use crate::pipeline;
 use crate::prediction::Outcome;

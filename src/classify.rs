@@ -2,11 +2,7 @@
 
 use crate::error::{Result, SentirError};
 use crate::io::atomic::Output;
-use crate::io::csv::{CsvSink, CsvSource};
-use crate::io::jsonl::{JsonlSink, JsonlSource};
-use crate::io::parquet::{ParquetSink, ParquetSource};
-use crate::io::text::TextSource;
-use crate::io::{Format, Input, RowSink, RowSource};
+use crate::io::{open_sink, open_source, output_format, Format};
 use crate::model::{Model, Precision};
 use crate::pipeline::{self, PipelineOptions, Summary};
 use crate::progress::Progress;
@@ -77,82 +73,6 @@ pub fn set_threads(threads: usize) {
         .build_global();
 }
 
-/// Opens `spec` as a row source in `format` (detected when `None`).
-pub fn open_source(
-    spec: &str,
-    format: Option<Format>,
-    text_column: Option<&str>,
-    delimiter: u8,
-) -> Result<(Box<dyn RowSource>, Format, Option<u64>)> {
-    let mut input = Input::open(spec)?;
-    let format = match format {
-        Some(f) => f,
-        None => input.detect_format(text_column)?,
-    };
-    let size = input.size;
-    let source: Box<dyn RowSource> = match format {
-        Format::Csv => Box::new(CsvSource::new(input, delimiter, text_column)?),
-        Format::Jsonl => Box::new(JsonlSource::new(input, text_column)),
-        Format::Text => Box::new(TextSource::new(input)),
-        Format::Parquet => Box::new(ParquetSource::new(input, text_column)?),
-    };
-    Ok((source, format, size))
-}
-
-/// Chooses the output format: explicit, else the output extension, else the input's
-/// (plain text comes out as CSV with a `text` column).
-pub fn output_format(cfg_format: Option<Format>, output: &str, input: Format) -> Result<Format> {
-    let f = cfg_format
-        .or_else(|| {
-            (output != "-")
-                .then(|| Format::from_path(Path::new(output)))
-                .flatten()
-        })
-        .unwrap_or(match input {
-            Format::Text => Format::Csv,
-            other => other,
-        });
-    match (input, f) {
-        (_, Format::Text) => Err(SentirError::Usage(
-            "text is an input format only; write CSV, JSONL or Parquet".into(),
-        )),
-        (Format::Parquet, Format::Csv | Format::Jsonl) => Err(SentirError::Usage(
-            "Parquet input can only be written as Parquet (use a .parquet output)".into(),
-        )),
-        (Format::Jsonl, Format::Parquet) => Err(SentirError::Usage(
-            "JSONL input can only be written as JSONL (use a .jsonl output)".into(),
-        )),
-        (Format::Jsonl, Format::Csv) => Err(SentirError::Usage(
-            "JSONL input can only be written as JSONL (use a .jsonl output)".into(),
-        )),
-        _ => Ok(f),
-    }
-}
-
-/// Opens a sink writing `format` to `out`.
-pub fn open_sink(
-    out: Output,
-    format: Format,
-    columns: Option<Vec<Vec<u8>>>,
-    delimiter: u8,
-) -> Result<Box<dyn RowSink>> {
-    let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
-    Ok(match format {
-        Format::Jsonl => Box::new(JsonlSink::new(out, columns.as_deref(), commit)),
-        Format::Parquet => {
-            let cols = columns.ok_or_else(|| {
-                SentirError::Usage("Parquet output needs CSV, text or Parquet input".into())
-            })?;
-            Box::new(ParquetSink::for_fields(out, &cols, commit)?)
-        }
-        _ => {
-            let cols = columns
-                .ok_or_else(|| SentirError::Usage("CSV output needs CSV or text input".into()))?;
-            Box::new(CsvSink::new(out, &cols, delimiter, commit)?)
-        }
-    })
-}
-
 /// Loads the model and its tokenizer side by side (two threads: each takes about a second
 /// for the default model); inputs are truncated to `max_length` or the model's limit.
 pub fn load_model_and_encoder(
@@ -203,22 +123,23 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
     let (model, encoder) = cfg.run.load()?;
     let out = Output::open(&cfg.output)?;
-    let sink = match (out_format, source.arrow_schema()) {
-        (Format::Parquet, Some(schema)) => {
-            let commit = Box::new(|o: Output| o.commit());
-            Box::new(ParquetSink::for_arrow(out, schema, commit)?) as Box<dyn RowSink>
-        }
-        _ => open_sink(out, out_format, source.columns(), cfg.delimiter)?,
-    };
+    let sink = open_sink(out, out_format, source.as_ref(), cfg.delimiter)?;
     let progress = Progress::new(cfg.progress, size);
     pipeline::run(&model, &encoder, source, sink, &cfg.run.pipeline, &progress)
 }
 
-/// The model used when `--model` is not given: `$SENTIR_MODEL`, else `models/default` in
-/// the working directory, else `models/default` of the checkout the binary was built in.
+/// The model used when `--model` is not given: `$SENTIR_MODEL`, else `models/default` beside
+/// the binary (the `make dist` bundle), else in the working directory, else that of the
+/// checkout the binary was built in.
 pub fn default_model_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("SENTIR_MODEL") {
         return PathBuf::from(p);
+    }
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join("models/default")));
+    if let Some(b) = beside.filter(|b| b.is_dir()) {
+        return b;
     }
     let local = PathBuf::from("models/default");
     if local.is_dir() {

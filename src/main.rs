@@ -104,6 +104,8 @@ enum FormatArg {
     Jsonl,
     Text,
     Parquet,
+    /// Arrow IPC stream
+    Arrow,
 }
 
 impl FormatArg {
@@ -114,6 +116,7 @@ impl FormatArg {
             FormatArg::Jsonl => Some(Format::Jsonl),
             FormatArg::Text => Some(Format::Text),
             FormatArg::Parquet => Some(Format::Parquet),
+            FormatArg::Arrow => Some(Format::Arrow),
         }
     }
 }
@@ -224,7 +227,7 @@ impl ModelArgs {
 
 #[derive(Args)]
 struct ClassifyArgs {
-    /// Input file, or - for stdin
+    /// Input file, directory of Parquet parts, or - for stdin
     #[arg(default_value = "-")]
     input: String,
     /// Output file, or - for stdout (written atomically: temp file + rename)

@@ -125,6 +125,10 @@ pub fn run(
                             return Err(e);
                         }
                     }
+                    // A stream's producer may wait for this batch's output before sending more.
+                    if source.at_batch_end() {
+                        break;
+                    }
                 }
                 if rows.is_empty() {
                     return Ok(());

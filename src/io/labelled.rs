@@ -2,8 +2,8 @@
 //! UMSAB text/label file pairs.
 
 use super::{Payload, Row};
-use crate::classify::open_source;
 use crate::error::{Result, SentirError};
+use crate::io::open_source;
 use crate::model::heads::{reason_index, REASONS};
 use crate::sentiment::Sentiment;
 use std::path::Path;
@@ -176,7 +176,7 @@ fn field(row: &Row, idx: Option<usize>, key: &str) -> Option<String> {
         Payload::Raw(_) => None,
         Payload::Arrow { batch, row } => {
             let i = batch.schema().index_of(key).ok()?;
-            crate::io::parquet::value_string(batch, i, *row)
+            crate::io::arrow_values::value_string(batch, i, *row)
                 .ok()
                 .flatten()
         }

@@ -1,11 +1,19 @@
-//! Input formats (CSV, JSONL, plain text, Parquet) and writing rows back out with their labels.
+//! Input formats (CSV, JSONL, plain text, Parquet, Arrow IPC) and writing rows back out with
+//! their labels.
 
+pub mod arrow_ipc;
+pub mod arrow_values;
 pub mod atomic;
+pub mod batch_sink;
+pub mod batches;
 pub mod csv;
 pub mod jsonl;
 pub mod labelled;
+mod open;
 pub mod parquet;
 pub mod text;
+
+pub use open::{open_sink, open_source, output_format};
 
 use crate::error::{Result, SentirError};
 use crate::prediction::Outcome;
@@ -39,18 +47,27 @@ pub enum Format {
     Text,
     /// Apache Parquet (columns keep their types; labels are added as columns).
     Parquet,
+    /// Arrow IPC (streaming format; columns keep their types, one output batch per input batch).
+    Arrow,
 }
 
 impl Format {
-    /// Parses `csv`, `jsonl` (or `ndjson`, `json`), `text` (or `txt`), `parquet` (or `pq`).
+    /// Parses `csv`, `jsonl` (or `ndjson`, `json`), `text` (or `txt`), `parquet` (or `pq`),
+    /// `arrow` (or `arrows`, `ipc`).
     pub fn parse(s: &str) -> Option<Format> {
         match s.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "text" | "txt" => Some(Format::Text),
             "parquet" | "pq" => Some(Format::Parquet),
+            "arrow" | "arrows" | "ipc" => Some(Format::Arrow),
             _ => None,
         }
+    }
+
+    /// Whether rows of this format are record batches (typed columns).
+    pub fn is_columnar(self) -> bool {
+        matches!(self, Format::Parquet | Format::Arrow)
     }
 
     /// The format a file extension implies.
@@ -97,9 +114,14 @@ pub trait RowSource: Send {
     fn position(&self) -> u64;
     /// Column names for field rows (CSV header, or `["text"]` for plain text).
     fn columns(&self) -> Option<Vec<Vec<u8>>>;
-    /// The Arrow schema of Parquet input (`None` for the other formats).
+    /// The Arrow schema of Parquet or Arrow input (`None` for the other formats).
     fn arrow_schema(&self) -> Option<arrow_schema::SchemaRef> {
         None
+    }
+    /// Whether the rows read so far end an input batch of a stream whose producer may wait
+    /// for that batch's output: the pipeline then labels them before reading on.
+    fn at_batch_end(&self) -> bool {
+        false
     }
 }
 
@@ -122,10 +144,13 @@ pub struct Input {
 }
 
 impl Input {
-    /// Opens a path, or stdin for `-`.
+    /// Opens a path, or stdin for `-`. A directory opens with no bytes to read (only
+    /// Parquet reads directories, by their parts).
     pub fn open(spec: &str) -> Result<Input> {
         let (inner, size): (Box<dyn Read + Send>, Option<u64>) = if spec == "-" {
             (Box::new(std::io::stdin()), None)
+        } else if Path::new(spec).is_dir() {
+            (Box::new(std::io::empty()), None)
         } else {
             let f = std::fs::File::open(spec).map_err(|e| SentirError::io(spec, e))?;
             let size = f.metadata().ok().map(|m| m.len());
@@ -138,11 +163,15 @@ impl Input {
         })
     }
 
-    /// Picks the format from the extension, else from the first bytes: `PAR1` means Parquet,
-    /// a `{` JSONL, a first line whose comma-separated fields include a text column name CSV,
+    /// Picks the format from the extension (a directory is Parquet parts), else from the
+    /// first bytes: `PAR1` means Parquet, `ARROW1` or a continuation marker Arrow IPC, a `{`
+    /// JSONL, a first line whose comma-separated fields include a text column name CSV,
     /// anything else is plain text.
     pub fn detect_format(&mut self, text_column: Option<&str>) -> Result<Format> {
         if self.name != "-" {
+            if Path::new(&self.name).is_dir() {
+                return Ok(Format::Parquet);
+            }
             if let Some(f) = Format::from_path(Path::new(&self.name)) {
                 return Ok(f);
             }
@@ -155,6 +184,9 @@ impl Input {
         let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         if head.starts_with(b"PAR1") {
             return Ok(Format::Parquet);
+        }
+        if head.starts_with(arrow_ipc::FILE_MAGIC) || head.starts_with(arrow_ipc::STREAM_MARKER) {
+            return Ok(Format::Arrow);
         }
         let first_line = String::from_utf8_lossy(first_line);
         if first_line.trim_start().starts_with('{') {

@@ -1,14 +1,14 @@
 //! Reading a labelled export (the output of `sentir classify`, as CSV, JSONL or Parquet)
 //! into typed records for the report.
 //!
-//! Rows are read with the classify readers ([`crate::classify::open_source`]). A row whose
+//! Rows are read with the classify readers ([`crate::io::open_source`]). A row whose
 //! `error` is set is kept as an error row; every other row must have a readable date, a
 //! sentiment and (when those columns are used) a sender and a thread id, or the report
 //! stops with an error listing the first bad lines.
 
-use crate::classify::open_source;
 use crate::error::{Result, SentirError};
-use crate::io::parquet::column_strings;
+use crate::io::arrow_values::column_strings;
+use crate::io::open_source;
 use crate::io::{Format, Payload, Row};
 use crate::sentiment::Sentiment;
 use arrow_array::RecordBatch;
@@ -298,11 +298,7 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
             "{input}: not a labelled export (a CSV with a header, JSONL or Parquet file written by `sentir classify`)"
         )));
     }
-    let unit = if format == Format::Parquet {
-        "row"
-    } else {
-        "line"
-    };
+    let unit = if format.is_columnar() { "row" } else { "line" };
     let header: Option<Vec<String>> = match (source.columns(), source.arrow_schema()) {
         (Some(c), _) => Some(
             c.iter()
