@@ -47,11 +47,12 @@ run: setup
 	@head -n 4 out/sample_messages.labelled.csv
 
 ## test: set up if needed (with the bundle and the Spark environment), then every test (unit,
-## parity, end-to-end, Spark) and the lints.
+## parity, end-to-end, Spark), the lints, and the vendored crates against crates.io + patches.
 test: setup dist spark-setup
 	$(CARGO) test --release --locked
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --locked --all-targets -- -D warnings
+	bash scripts/check-vendor.sh
 
 ## dist: the relocatable bundle dist/sentir-<version>-linux-x86_64.tar.gz (binary, the
 ## libtorch libraries it loads, models/default), for executors, servers, /usr/local.
