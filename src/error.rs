@@ -18,6 +18,18 @@ pub enum SentirError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// Writing the output failed (the path is `-` for stdout).
+    #[error("{path}: cannot write {format}: {reason}")]
+    Write {
+        /// The output.
+        path: PathBuf,
+        /// CSV, JSONL, Parquet, Arrow IPC.
+        format: &'static str,
+        /// What failed.
+        reason: String,
+        /// The kind of the underlying I/O error, if there is one.
+        kind: Option<std::io::ErrorKind>,
+    },
     /// The input cannot be read at all (not a row-level problem), e.g. a broken CSV header.
     #[error("{0}")]
     Input(String),
@@ -52,6 +64,51 @@ impl SentirError {
         SentirError::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// A failed write of `format` to `path`; the I/O error kind is found in `e`'s sources.
+    pub fn write(
+        path: impl Into<PathBuf>,
+        format: &'static str,
+        e: &(dyn std::error::Error + 'static),
+    ) -> Self {
+        let mut kind = None;
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(err) = cur {
+            if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                kind = Some(io.kind());
+                break;
+            }
+            cur = err.source();
+        }
+        Self::write_kind(path, format, e, kind)
+    }
+
+    /// A failed write whose I/O error kind (if any) the caller knows (csv and serde_json
+    /// errors do not expose their I/O error as a source).
+    pub fn write_kind(
+        path: impl Into<PathBuf>,
+        format: &'static str,
+        reason: impl std::fmt::Display,
+        kind: Option<std::io::ErrorKind>,
+    ) -> Self {
+        SentirError::Write {
+            path: path.into(),
+            format,
+            reason: reason.to_string(),
+            kind,
+        }
+    }
+
+    /// Whether the reader of the output went away (`sentir classify … | head`): not a
+    /// failure of sentir's.
+    pub fn is_broken_pipe(&self) -> bool {
+        let pipe = Some(std::io::ErrorKind::BrokenPipe);
+        match self {
+            SentirError::Io { source, .. } => Some(source.kind()) == pipe,
+            SentirError::Write { kind, .. } => *kind == pipe,
+            _ => false,
         }
     }
 

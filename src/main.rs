@@ -417,10 +417,12 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let code = e
-                .downcast_ref::<SentirError>()
-                .map(SentirError::exit_code)
-                .unwrap_or(1);
+            let sentir = e.downcast_ref::<SentirError>();
+            if sentir.is_some_and(SentirError::is_broken_pipe) {
+                // `sentir classify big.csv | head`: the reader has what it wanted.
+                return ExitCode::SUCCESS;
+            }
+            let code = sentir.map(SentirError::exit_code).unwrap_or(1);
             eprintln!("sentir: error: {e:#}");
             ExitCode::from(code as u8)
         }

@@ -873,3 +873,57 @@ fn directory_of_parquet_parts_is_one_input() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("notes.txt"), "{}", stderr(&o));
 }
+
+/// `sentir classify big.csv | head` ends quietly with exit 0: a closed stdout is the reader
+/// having what it wanted, not an error.
+#[test]
+fn closed_stdout_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    let mut csv = String::from("id,text\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("{i},mensaje número {i} del comprador\n"));
+    }
+    std::fs::write(&big, csv).unwrap();
+    let mut child = bin()
+        .args(["classify", big.to_str().unwrap(), "--model", &model()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 100];
+    std::io::Read::read_exact(&mut stdout, &mut head).unwrap();
+    drop(stdout); // what `head` does once it has its lines
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+}
+
+/// A write error names the output path (here a file-size limit: the disk is "full").
+#[test]
+fn write_errors_name_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    let mut csv = String::from("id,text\n");
+    for i in 0..5_000 {
+        csv.push_str(&format!("{i},mensaje número {i} del comprador\n"));
+    }
+    std::fs::write(&big, csv).unwrap();
+    let out_path = dir.path().join("out.csv");
+    std::fs::write(&out_path, "previous\n").unwrap();
+    // ulimit -f counts 512-byte blocks; SIGXFSZ is ignored so the write fails with EFBIG.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 64; exec {} classify {} -o {} --model {} -q",
+        env!("CARGO_BIN_EXE_sentir"),
+        big.display(),
+        out_path.display(),
+        model()
+    );
+    let out = Command::new("bash").args(["-c", &script]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(out_path.to_str().unwrap()), "{err}");
+    assert_eq!(std::fs::read_to_string(&out_path).unwrap(), "previous\n");
+}

@@ -83,8 +83,8 @@ impl<W: Write + Send> IpcWriter<W> {
     }
 }
 
-fn write_err(name: &str, e: impl std::fmt::Display) -> SentirError {
-    SentirError::Other(format!("{name}: cannot write Arrow IPC: {e}"))
+fn write_err(name: &str, e: arrow_schema::ArrowError) -> SentirError {
+    SentirError::write(name, "Arrow IPC", &e)
 }
 
 impl<W: Write + Send> BatchWriter for IpcWriter<W> {

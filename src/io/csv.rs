@@ -115,6 +115,15 @@ impl RowSource for CsvSource {
     }
 }
 
+/// A CSV write error on the output `name`, keeping the I/O error's kind.
+pub(crate) fn csv_write_err(name: impl Into<std::path::PathBuf>, e: ::csv::Error) -> SentirError {
+    let kind = match e.kind() {
+        ::csv::ErrorKind::Io(io) => Some(io.kind()),
+        _ => None,
+    };
+    SentirError::write_kind(name, "CSV", e, kind)
+}
+
 /// Writes CSV: the input header plus the label columns (an input column with the same name
 /// as a label column is overwritten in place, so re-labelling a file is idempotent).
 pub struct CsvSink<W: Write + Send> {
@@ -122,13 +131,15 @@ pub struct CsvSink<W: Write + Send> {
     /// For each of OUTPUT_COLUMNS, the index in the output row.
     slots: [usize; OUTPUT_COLUMNS.len()],
     width: usize,
+    name: String,
     commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
 }
 
 impl<W: Write + Send> CsvSink<W> {
-    /// Writes the header at once.
+    /// Writes the header at once to `out` (`name` for messages).
     pub fn new(
         out: W,
+        name: &str,
         columns: &[Vec<u8>],
         delimiter: u8,
         commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
@@ -147,11 +158,12 @@ impl<W: Write + Send> CsvSink<W> {
         let mut writer = WriterBuilder::new().delimiter(delimiter).from_writer(out);
         writer
             .write_record(&header)
-            .map_err(|e| SentirError::Other(format!("cannot write CSV: {e}")))?;
+            .map_err(|e| csv_write_err(name, e))?;
         Ok(CsvSink {
             writer,
             slots,
             width: header.len(),
+            name: name.to_string(),
             commit,
         })
     }
@@ -181,7 +193,7 @@ impl<W: Write + Send> RowSink for CsvSink<W> {
         }
         self.writer
             .write_record(&out)
-            .map_err(|e| SentirError::Other(format!("cannot write CSV: {e}")))
+            .map_err(|e| csv_write_err(&self.name, e))
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
@@ -189,7 +201,7 @@ impl<W: Write + Send> RowSink for CsvSink<W> {
         let inner = me
             .writer
             .into_inner()
-            .map_err(|e| SentirError::Other(format!("cannot write CSV: {}", e.error())))?;
+            .map_err(|e| SentirError::write(&me.name, "CSV", e.error()))?;
         (me.commit)(inner)
     }
 }

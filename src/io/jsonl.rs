@@ -149,13 +149,15 @@ impl RowSource for JsonlSource {
 pub struct JsonlSink<W: Write + Send> {
     out: W,
     columns: Option<Vec<String>>,
+    name: String,
     commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
 }
 
 impl<W: Write + Send> JsonlSink<W> {
-    /// `columns` names the fields of CSV/text rows.
+    /// Writes to `out` (`name` for messages); `columns` names the fields of CSV/text rows.
     pub fn new(
         out: W,
+        name: &str,
         columns: Option<&[Vec<u8>]>,
         commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
     ) -> JsonlSink<W> {
@@ -166,6 +168,7 @@ impl<W: Write + Send> JsonlSink<W> {
                     .map(|h| String::from_utf8_lossy(h).into_owned())
                     .collect()
             }),
+            name: name.to_string(),
             commit,
         }
     }
@@ -199,11 +202,13 @@ impl<W: Write + Send> RowSink for JsonlSink<W> {
         for (k, v) in OUTPUT_COLUMNS.iter().zip(outcome.json_values()) {
             obj.insert((*k).to_string(), v);
         }
-        serde_json::to_writer(&mut self.out, &Value::Object(obj))
-            .map_err(|e| SentirError::Other(format!("cannot write JSONL: {e}")))?;
+        serde_json::to_writer(&mut self.out, &Value::Object(obj)).map_err(|e| {
+            let kind = e.io_error_kind();
+            SentirError::write_kind(&self.name, "JSONL", e, kind)
+        })?;
         self.out
             .write_all(b"\n")
-            .map_err(|e| SentirError::Other(format!("cannot write JSONL: {e}")))
+            .map_err(|e| SentirError::write(&self.name, "JSONL", &e))
     }
 
     fn finish(self: Box<Self>) -> Result<()> {

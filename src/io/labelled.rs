@@ -235,7 +235,7 @@ pub fn read_umsab(dir: &Path, language: &str, split: &str) -> Result<Vec<Example
 /// Writes examples as CSV `text,label,language` (label names), atomically.
 pub fn write_examples_csv(path: &Path, examples: &[Example]) -> Result<()> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: ::csv::Error| SentirError::Other(format!("cannot write CSV: {e}"));
+    let csv_err = |e: ::csv::Error| super::csv::csv_write_err(path, e);
     w.write_record(["text", "label", "language"])
         .map_err(csv_err)?;
     for e in examples {

@@ -79,6 +79,7 @@ pub fn open_sink(
 ) -> Result<Box<dyn RowSink>> {
     let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
     let columns = source.columns();
+    let name = out.name();
     if format.is_columnar() {
         let open = batch_writer(out, format);
         return Ok(match (source.arrow_schema(), columns) {
@@ -94,11 +95,11 @@ pub fn open_sink(
         });
     }
     Ok(match format {
-        Format::Jsonl => Box::new(JsonlSink::new(out, columns.as_deref(), commit)),
+        Format::Jsonl => Box::new(JsonlSink::new(out, &name, columns.as_deref(), commit)),
         _ => {
             let cols = columns
                 .ok_or_else(|| SentirError::Usage("CSV output needs CSV or text input".into()))?;
-            Box::new(CsvSink::new(out, &cols, delimiter, commit)?)
+            Box::new(CsvSink::new(out, &name, &cols, delimiter, commit)?)
         }
     })
 }
@@ -111,7 +112,7 @@ fn batch_writer(out: Output, format: Format) -> OpenWriter<'static> {
         Ok(if format == Format::Arrow {
             Box::new(IpcWriter::new(out, &name, schema, commit)?) as Box<dyn BatchWriter>
         } else {
-            Box::new(ParquetWriter::new(out, schema, commit)?)
+            Box::new(ParquetWriter::new(out, &name, schema, commit)?)
         })
     })
 }

@@ -140,36 +140,45 @@ fn open_reader<T: ChunkReader + 'static>(file: T, name: &str) -> Result<(Batches
 /// A [`BatchWriter`] to a Parquet file (snappy); `commit` runs on the finished bytes' writer.
 pub struct ParquetWriter<W: Write + Send> {
     writer: ArrowWriter<W>,
+    name: String,
     commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
 }
 
-fn write_err(e: impl std::fmt::Display) -> SentirError {
-    SentirError::Other(format!("cannot write Parquet: {e}"))
-}
-
 impl<W: Write + Send> ParquetWriter<W> {
-    /// Starts a Parquet file with `schema` on `out`.
+    /// Starts a Parquet file with `schema` on `out` (`name` for messages).
     pub fn new(
         out: W,
+        name: &str,
         schema: SchemaRef,
         commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
     ) -> Result<Self> {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .build();
-        let writer = ArrowWriter::try_new(out, schema, Some(props)).map_err(write_err)?;
-        Ok(ParquetWriter { writer, commit })
+        let writer = ArrowWriter::try_new(out, schema, Some(props))
+            .map_err(|e| SentirError::write(name, "Parquet", &e))?;
+        Ok(ParquetWriter {
+            writer,
+            name: name.to_string(),
+            commit,
+        })
     }
 }
 
 impl<W: Write + Send> BatchWriter for ParquetWriter<W> {
     fn write(&mut self, batch: &RecordBatch) -> Result<()> {
-        self.writer.write(batch).map_err(write_err)
+        self.writer
+            .write(batch)
+            .map_err(|e| SentirError::write(&self.name, "Parquet", &e))
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
         let me = *self;
-        let inner = me.writer.into_inner().map_err(write_err)?;
+        let name = me.name;
+        let inner = me
+            .writer
+            .into_inner()
+            .map_err(|e| SentirError::write(&name, "Parquet", &e))?;
         (me.commit)(inner)
     }
 }
