@@ -41,6 +41,9 @@ pub enum SentirError {
         /// What is wrong with it.
         reason: String,
     },
+    /// SIGINT or SIGTERM stopped the run (nothing was committed).
+    #[error("stopped by {}: no output written (a previous output file is unchanged)", crate::signals::name(*.0))]
+    Interrupted(i32),
     /// libtorch failed.
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
@@ -55,6 +58,7 @@ impl SentirError {
         match self {
             SentirError::Usage(_) => 2,
             SentirError::Model { .. } => 2,
+            SentirError::Interrupted(sig) => 128 + sig,
             _ => 1,
         }
     }

@@ -18,6 +18,7 @@ pub mod prediction;
 pub mod progress;
 pub mod report;
 pub mod sentiment;
+pub mod signals;
 pub mod sysinfo;
 pub mod tokenize;
 pub mod train;

@@ -623,6 +623,7 @@ fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
     if !a.delimiter.is_ascii() {
         return Err(SentirError::Usage("--delimiter must be one ASCII character".into()).into());
     }
+    sentir::signals::install().context("cannot catch SIGINT/SIGTERM")?;
     let cfg = ClassifyConfig {
         input: a.input,
         output: a.output,

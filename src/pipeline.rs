@@ -15,6 +15,7 @@ use crate::progress::Progress;
 use crate::tokenize::{LongText, TextEncoder};
 use crossbeam_channel::bounded;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Pipeline settings.
@@ -111,10 +112,16 @@ pub fn run(
     let detect = opts.detect_language;
     let long = opts.long;
 
+    // Set by the model stage when every chunk went through: only then is the output committed.
+    let completed = AtomicBool::new(false);
     let (summary, write_result, read_result) = std::thread::scope(|scope| {
         // Stage 1: read and tokenize.
         let reader = scope.spawn(move || -> Result<()> {
             loop {
+                if let Some(sig) = crate::signals::received() {
+                    let _ = tok_tx.send(Err(SentirError::Interrupted(sig)));
+                    return Ok(()); // the model stage reports it
+                }
                 let mut rows = Vec::with_capacity(chunk_rows);
                 while rows.len() < chunk_rows {
                     match source.next_row() {
@@ -163,6 +170,7 @@ pub fn run(
         });
 
         // Stage 3: write in input order.
+        let completed = &completed;
         let writer = scope.spawn(move || -> (Summary, Result<()>) {
             let mut s = Summary::default();
             for chunk in out_rx.iter() {
@@ -182,6 +190,11 @@ pub fn run(
                     }
                 }
                 progress.update(s.rows, chunk.position);
+            }
+            if !completed.load(Ordering::SeqCst) {
+                // The model stage failed or was interrupted: dropping the sink discards the
+                // partial output (the previous file stays); the model stage reports why.
+                return (s, Ok(()));
             }
             let r = sink.finish();
             (s, r)
@@ -204,6 +217,12 @@ pub fn run(
                 }
             }
         }
+        if model_result.is_ok() {
+            if let Some(sig) = crate::signals::received() {
+                model_result = Err(SentirError::Interrupted(sig));
+            }
+        }
+        completed.store(model_result.is_ok(), Ordering::SeqCst);
         drop(out_tx);
         drop(tok_rx);
         let (mut summary, write_result) = writer.join().expect("writer thread panicked");
@@ -250,6 +269,9 @@ pub fn infer(
     let pad = model.config().pad_token_id;
     let mut per_seq: Vec<Option<Scores>> = vec![None; owners.len()];
     for batch in plan(&lengths, limits) {
+        if let Some(sig) = crate::signals::received() {
+            return Err(SentirError::Interrupted(sig));
+        }
         let seqs: Vec<&[i64]> = batch.iter().map(|&j| owners[j].1).collect();
         let c = collate(&seqs, pad, model.device());
         let t0 = Instant::now();

@@ -927,3 +927,59 @@ fn write_errors_name_the_output() {
     assert!(err.contains(out_path.to_str().unwrap()), "{err}");
     assert_eq!(std::fs::read_to_string(&out_path).unwrap(), "previous\n");
 }
+
+/// SIGINT and SIGTERM stop a run cleanly: exit 128 + signal, the previous output unchanged,
+/// no temporary file left beside it, the reason on stderr.
+#[test]
+fn signals_stop_a_run_and_keep_the_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    let mut csv = String::from("id,text\n");
+    for i in 0..400_000 {
+        csv.push_str(&format!(
+            "{i},mensaje número {i} del comprador, todo bien\n"
+        ));
+    }
+    std::fs::write(&big, csv).unwrap();
+    for (sig, code) in [("INT", 130), ("TERM", 143)] {
+        let out_path = dir.path().join("out.csv");
+        std::fs::write(&out_path, "previous\n").unwrap();
+        let child = bin()
+            .args([
+                "classify",
+                big.to_str().unwrap(),
+                "-o",
+                out_path.to_str().unwrap(),
+            ])
+            .args(["--model", &model(), "-q"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Let it start labelling (the temporary output exists), then signal it.
+        let start = std::time::Instant::now();
+        while std::fs::read_dir(dir.path()).unwrap().count() < 3 {
+            assert!(
+                start.elapsed().as_secs() < 60,
+                "no temporary output appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let st = Command::new("kill")
+            .args([&format!("-{sig}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "SIG{sig}: {err}");
+        assert!(err.contains(&format!("stopped by SIG{sig}")), "{err}");
+        assert_eq!(std::fs::read_to_string(&out_path).unwrap(), "previous\n");
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+    }
+}
