@@ -413,6 +413,20 @@ fn read_all(files: &[PathBuf], cols: &LabelledColumns) -> anyhow::Result<Vec<Exa
 }
 
 fn main() -> ExitCode {
+    // A libtorch error inside rust-bert is a panic that inference catches and reports as an
+    // error (exit 1): do not print it as a crash too. Other panics print as usual.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if !text.contains("Torch(\"") {
+            default_hook(info);
+        }
+    }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -69,6 +69,11 @@ impl Full {
 }
 
 impl TextEncoder {
+    /// Tokens the tokenizer can produce (vocabulary and added tokens).
+    pub fn vocab_size(&self) -> usize {
+        self.tokenizer.get_vocab_size(true)
+    }
+
     /// Loads `tokenizer.json`; inputs are limited to `max_len` tokens.
     pub fn from_file(path: &Path, max_len: usize) -> Result<TextEncoder> {
         let mut tokenizer = Tokenizer::from_file(path)

@@ -983,3 +983,59 @@ fn signals_stop_a_run_and_keep_the_previous_output() {
         assert!(left.is_empty(), "temporary files left: {left:?}");
     }
 }
+
+/// A copy of the fixture model whose tokenizer.json is changed by `edit`.
+fn model_with_tokenizer(dir: &Path, edit: impl Fn(&mut serde_json::Value)) -> String {
+    let m = dir.join("model");
+    std::fs::create_dir(&m).unwrap();
+    for e in std::fs::read_dir(model()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, m.join(p.file_name().unwrap())).unwrap();
+    }
+    let tp = m.join("tokenizer.json");
+    let mut tok: serde_json::Value = serde_json::from_slice(&std::fs::read(&tp).unwrap()).unwrap();
+    edit(&mut tok);
+    std::fs::write(&tp, serde_json::to_vec(&tok).unwrap()).unwrap();
+    m.display().to_string()
+}
+
+/// A libtorch failure during inference is an error with libtorch's reason (exit 1), not a
+/// crash (exit 101), and the output is not written; a tokenizer larger than the model's
+/// vocabulary is refused at load (exit 2).
+#[test]
+fn libtorch_failures_are_errors_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "text\nhola\nz z z\n").unwrap();
+    // "z" gets an id past the model's 200-row embedding table.
+    let m = model_with_tokenizer(dir.path(), |t| t["model"]["vocab"]["z"] = 5000.into());
+    let out_path = dir.path().join("out.csv");
+    let o = run(&[
+        "classify",
+        input.to_str().unwrap(),
+        "-o",
+        out_path.to_str().unwrap(),
+        "--model",
+        &m,
+        "-q",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("libtorch failed: index out of range"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out_path.exists());
+
+    let dir2 = tempfile::tempdir().unwrap();
+    let m = model_with_tokenizer(dir2.path(), |t| {
+        for i in 0..10 {
+            t["model"]["vocab"][format!("extra{i}")] = (200 + i).into();
+        }
+    });
+    let o = run(&["classify", input.to_str().unwrap(), "--model", &m, "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("tokenizer.json has 210 tokens"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -246,7 +246,17 @@ impl Model {
     /// Every head's probabilities per row, in inference mode (sentiment aggregated to
     /// [p_negative, p_neutral, p_positive]).
     pub fn predict(&self, input_ids: &Tensor, mask: &Tensor) -> Result<Vec<Scores>> {
-        let out = tch::no_grad(|| self.forward(input_ids, mask, false))?;
+        // rust-bert's layers use tch's panicking methods: a libtorch error inside them is a
+        // panic, turned here into an error (exit 1 with libtorch's reason, not a crash).
+        let forward =
+            std::panic::AssertUnwindSafe(|| tch::no_grad(|| self.forward(input_ids, mask, false)));
+        let out = std::panic::catch_unwind(forward).map_err(|payload| {
+            SentirError::Other(format!(
+                "model {}: libtorch failed: {}",
+                self.dir.display(),
+                panic_message(payload.as_ref())
+            ))
+        })??;
         let fail = |e: tch::TchError| SentirError::model(&self.dir, e.to_string());
         let rows = |t: &Tensor| -> Result<Vec<Vec<f32>>> {
             let p = t
@@ -470,4 +480,24 @@ fn read_config(path: &Path, labels: Option<&LabelMap>) -> Result<ModelConfig, St
     obj.remove("label2id");
     obj.remove("num_labels");
     ModelConfig::from_value(raw)
+}
+
+/// The text of a caught panic (tch's panics carry libtorch's message).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    // tch panics with `…: Torch("<libtorch's message>\nException raised from … <C++ frames>")`
+    // (escaped): keep libtorch's message.
+    if let Some((_, rest)) = text.split_once("Torch(\"") {
+        let end = [rest.find("\\n"), rest.find("\")")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(rest.len());
+        return rest[..end].to_string();
+    }
+    text.lines().next().unwrap_or(text).to_string()
 }
