@@ -76,6 +76,21 @@ pub const LANGUAGES: [(&str, Language, &str); 16] = [
     ("hi", Language::Hindi, "hindi"),
 ];
 
+/// A first, quick look (whatlang, restricted to the same languages) is kept when its
+/// confidence reaches this; lingua reads the rest. Measured on UMSAB val, the buyer messages
+/// and the corpus's train and val splits: at 0.9, 0.95 and 0.99 the figures against lingua
+/// alone did not change but for one Spanish corpus text more and one Portuguese text less
+/// right, and detection took ≈40% of lingua's time alone.
+pub const QUICK_MIN_CONFIDENCE: f64 = 0.95;
+
+/// whatlang's name of each of [`LANGUAGES`], in the same order.
+const WHATLANG: [whatlang::Lang; 16] = {
+    use whatlang::Lang::*;
+    [
+        Spa, Por, Eng, Fra, Deu, Ita, Nld, Cat, Pol, Ara, Tur, Rus, Cmn, Jpn, Kor, Hin,
+    ]
+};
+
 /// The default set's codes, comma-separated (for help texts and messages).
 pub fn default_codes() -> String {
     LANGUAGES.map(|l| l.0).join(",")
@@ -124,6 +139,7 @@ fn code_of(lang: Language) -> &'static str {
 /// read in place, loaded the first time a language is needed).
 pub struct Detector {
     inner: lingua::LanguageDetector,
+    quick: whatlang::Detector,
     codes: Vec<&'static str>,
     min_confidence: f64,
 }
@@ -157,8 +173,16 @@ impl Detector {
             .collect();
         assert!(!langs.is_empty(), "a detector needs at least one language");
         let inner = lingua::LanguageDetectorBuilder::from_languages(&langs).build();
+        let quick = whatlang::Detector::with_allowlist(
+            codes
+                .iter()
+                .filter_map(|c| LANGUAGES.iter().position(|l| l.0 == *c))
+                .map(|i| WHATLANG[i])
+                .collect(),
+        );
         Detector {
             inner,
+            quick,
             codes: codes.to_vec(),
             min_confidence,
         }
@@ -174,7 +198,8 @@ impl Detector {
         self.min_confidence
     }
 
-    /// The most probable language and its confidence (0–1), `None` when the text gives
+    /// The most probable language and its confidence (0–1): whatlang's when it is sure
+    /// ([`QUICK_MIN_CONFIDENCE`]), else lingua's; `None` when the text gives
     /// nothing to go on: fewer than [`MIN_LETTERS`] letters once links, e-mail addresses,
     /// @mentions and #hashtags are left out (see [`words_to_detect`]), or none of a script
     /// the languages use.
@@ -183,6 +208,15 @@ impl Detector {
         let words = head(&words, MAX_CHARS);
         if letter_count(words) < MIN_LETTERS {
             return None;
+        }
+        if self.codes.len() > 1 {
+            if let Some(info) = self.quick.detect(words) {
+                if info.confidence() >= QUICK_MIN_CONFIDENCE {
+                    if let Some(i) = WHATLANG.iter().position(|l| *l == info.lang()) {
+                        return Some((LANGUAGES[i].0, info.confidence()));
+                    }
+                }
+            }
         }
         let mut values = self.inner.compute_language_confidence_values(words);
         apply_prior(&mut values);
