@@ -146,6 +146,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
         cfg.delimiter,
     )?;
     let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
+    cfg.run.pipeline.language.resolve(source.as_ref())?; // --language-column exists
     let (model, encoder) = cfg.run.load()?;
     let out = Output::open(&cfg.output)?;
     let sink = open_sink(out, out_format, source.as_ref(), cfg.delimiter)?;

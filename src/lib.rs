@@ -11,6 +11,7 @@ pub mod classify;
 pub mod error;
 pub mod eval;
 pub mod io;
+pub mod langeval;
 pub mod langid;
 pub mod model;
 pub mod pipeline;

@@ -10,6 +10,7 @@ use sentir::io::labelled::{
     read_examples, read_umsab, write_examples_csv, Example, LabelledColumns, UMSAB_LANGUAGES,
 };
 use sentir::io::Format;
+use sentir::langid::{self, LanguageSource};
 use sentir::model::{self, e5, Model, Precision};
 use sentir::pipeline::{PipelineOptions, Summary};
 use sentir::report::data::ReportColumns;
@@ -40,6 +41,8 @@ enum Command {
     Train(TrainArgs),
     /// Score a model on labelled data: accuracy, macro-F1, per class, confusion, per group.
     Eval(EvalArgs),
+    /// Score the language detector on texts with a known language: accuracy, und, confusions.
+    EvalLanguage(EvalLanguageArgs),
     /// Measure throughput: messages/s, tokens/s, padding waste, batch latency, peak memory.
     Bench(BenchArgs),
     /// Dashboard of a labelled export: report.json and a self-contained report.html.
@@ -196,7 +199,7 @@ impl ModelArgs {
                 .unwrap_or(1)
         })
     }
-    fn run_config(&self, detect_language: bool) -> Result<RunConfig, SentirError> {
+    fn run_config(&self, language: LanguageSource) -> Result<RunConfig, SentirError> {
         Ok(RunConfig {
             model_dir: self.model_dir(),
             device: model::parse_device(&self.device)?,
@@ -205,7 +208,7 @@ impl ModelArgs {
             precision: self.precision.precision(),
             pipeline: PipelineOptions {
                 limits: self.limits()?,
-                detect_language,
+                language,
                 long: self.long.long(),
                 reason: !self.no_reason,
                 ..Default::default()
@@ -245,9 +248,12 @@ struct ClassifyArgs {
     /// CSV delimiter (one byte)
     #[arg(long, default_value = ",")]
     delimiter: char,
-    /// Do not detect languages (the language column stays empty)
-    #[arg(long)]
-    no_language: bool,
+    #[command(flatten)]
+    language: LanguageArgs,
+    /// Take the language column's values from this input column (or JSON key) instead of
+    /// detecting them (two-letter codes and locales come out as lower-case ISO 639-1)
+    #[arg(long, value_name = "COLUMN", conflicts_with_all = ["no_language", "languages"])]
+    language_column: Option<String>,
     /// No progress bar and no summary on stderr
     #[arg(short, long)]
     quiet: bool,
@@ -266,7 +272,33 @@ struct BenchArgs {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
+    language: LanguageArgs,
+    #[command(flatten)]
     model: ModelArgs,
+}
+
+#[derive(Args)]
+struct LanguageArgs {
+    /// Do not detect languages (the language column stays empty)
+    #[arg(long)]
+    no_language: bool,
+    /// Detect only these languages, ISO 639-1 codes, comma-separated [default: es,pt,en,fr,de,it,nl,ca,pl,ar,tr,ru,zh,ja,ko,hi]
+    #[arg(long, value_name = "CODES", conflicts_with = "no_language")]
+    languages: Option<String>,
+}
+
+impl LanguageArgs {
+    /// Detection over --languages (validated), or nothing with --no-language.
+    fn source(&self) -> Result<LanguageSource, SentirError> {
+        if self.no_language {
+            return Ok(LanguageSource::Off);
+        }
+        let detector = match &self.languages {
+            Some(spec) => langid::Detector::new(&langid::parse_languages(spec)?),
+            None => langid::Detector::default_set(),
+        };
+        Ok(LanguageSource::Detect(std::sync::Arc::new(detector)))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -300,6 +332,9 @@ struct ReportArgs {
     /// Column with the message, quoted in the report [default: text, message, …]
     #[arg(long)]
     text_column: Option<String>,
+    /// Column with the language to split sentiment by [default: language, classify's]
+    #[arg(long)]
+    language_column: Option<String>,
     /// Period of the time series
     #[arg(long, value_enum, default_value = "week")]
     period: PeriodArg,
@@ -396,6 +431,60 @@ struct EvalArgs {
     model: ModelArgs,
 }
 
+#[derive(Args)]
+struct EvalLanguageArgs {
+    /// Files with a text and a known language (CSV, JSONL, Parquet)
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Column (CSV) or key (JSONL) holding the message [default: text, message, …]
+    #[arg(long)]
+    text_column: Option<String>,
+    /// Column holding the known language: ISO 639-1 codes or English names (spanish → es)
+    #[arg(long, default_value = "language")]
+    label_column: String,
+    /// Detect only these languages, ISO 639-1 codes, comma-separated [default: es,pt,en,fr,de,it,nl,ca,pl,ar,tr,ru,zh,ja,ko,hi]
+    #[arg(long, value_name = "CODES")]
+    languages: Option<String>,
+    /// Answer und below this confidence (0–1) [default: the one classify uses]
+    #[arg(long)]
+    min_confidence: Option<f64>,
+    /// Also print the first N texts per language that got a wrong code or und
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    show_wrong: usize,
+    /// Threads [default: all cores]
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    json: bool,
+}
+
+fn eval_language_cmd(a: EvalLanguageArgs) -> anyhow::Result<ExitCode> {
+    classify::set_threads(threads_or_all(a.threads));
+    let codes = match &a.languages {
+        Some(spec) => langid::parse_languages(spec)?,
+        None => langid::LANGUAGES.map(|l| l.0).to_vec(),
+    };
+    let min = a.min_confidence.unwrap_or(langid::MIN_CONFIDENCE);
+    if !(0.0..=1.0).contains(&min) {
+        return Err(SentirError::Usage("--min-confidence must lie in 0–1".into()).into());
+    }
+    let detector = langid::Detector::with_min_confidence(&codes, min);
+    let r = sentir::langeval::eval_language(
+        &a.inputs,
+        a.text_column.as_deref(),
+        &a.label_column,
+        &detector,
+        a.show_wrong,
+    )?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        print!("{}", r.to_table());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn threads_or_all(t: Option<usize>) -> usize {
     t.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -448,6 +537,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(a) => classify_cmd(a),
         Command::Train(a) => train_cmd(a),
         Command::Eval(a) => eval_cmd(a),
+        Command::EvalLanguage(a) => eval_language_cmd(a),
         Command::Report(a) => report_cmd(a),
         Command::Bench(a) => bench_cmd(a),
         Command::ImportUmsab {
@@ -588,7 +678,7 @@ fn bench_cmd(a: BenchArgs) -> anyhow::Result<ExitCode> {
     let cfg = BenchConfig {
         inputs: a.inputs,
         text_column: a.text_column,
-        run: a.model.run_config(true)?,
+        run: a.model.run_config(a.language.source()?)?,
     };
     let r = bench::bench(&cfg)?;
     if a.json {
@@ -613,6 +703,7 @@ fn report_cmd(a: ReportArgs) -> anyhow::Result<ExitCode> {
             sender: a.sender_column,
             buyer_value: a.buyer_value,
             text: a.text_column,
+            language: a.language_column,
         },
         period: match a.period {
             PeriodArg::Day => Period::Day,
@@ -645,7 +736,10 @@ fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         output_format: a.output_format.and_then(FormatArg::format),
         text_column: a.text_column,
         delimiter: a.delimiter as u8,
-        run: a.model.run_config(!a.no_language)?,
+        run: a.model.run_config(match a.language_column {
+            Some(c) => LanguageSource::Column(c),
+            None => a.language.source()?,
+        })?,
         progress: !a.quiet,
     };
     let summary = classify::classify(&cfg).with_context(|| format!("classify {}", cfg.input))?;

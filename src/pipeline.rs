@@ -9,24 +9,27 @@
 use crate::batch::{collate, plan, BatchLimits};
 use crate::error::{Result, SentirError};
 use crate::io::{Row, RowSink, RowSource};
+use crate::langid::LanguageSource;
 use crate::model::{Model, Scores};
 use crate::prediction::{Outcome, Prediction};
 use crate::progress::Progress;
 use crate::tokenize::{LongText, TextEncoder};
 use crossbeam_channel::bounded;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Pipeline settings.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PipelineOptions {
     /// Batch limits for the model.
     pub limits: BatchLimits,
     /// Rows per chunk (the unit of overlap and of length sorting).
     pub chunk_rows: usize,
-    /// Detect each message's language.
-    pub detect_language: bool,
+    /// Where the `language` column comes from: detection (the default), an input column,
+    /// or nothing.
+    pub language: LanguageSource,
     /// How texts over the length limit are read.
     pub long: LongText,
     /// Run the reason head (when the model has one).
@@ -38,7 +41,7 @@ impl Default for PipelineOptions {
         PipelineOptions {
             limits: BatchLimits::default(),
             chunk_rows: 2048,
-            detect_language: true,
+            language: LanguageSource::default(),
             long: LongText::Chunk,
             reason: true,
         }
@@ -83,7 +86,7 @@ type RowIds = std::result::Result<Vec<Vec<i64>>, String>;
 struct Tokenized {
     rows: Vec<Row>,
     ids: Vec<RowIds>,
-    langs: Vec<Option<&'static str>>,
+    langs: Vec<Option<Cow<'static, str>>>,
     position: u64,
 }
 
@@ -109,7 +112,8 @@ pub fn run(
     let (tok_tx, tok_rx) = bounded::<Result<Tokenized>>(2);
     let (out_tx, out_rx) = bounded::<Labelled>(2);
     let chunk_rows = opts.chunk_rows.max(1);
-    let detect = opts.detect_language;
+    let language = opts.language.resolve(source.as_ref())?;
+    let language = &language;
     let long = opts.long;
 
     // Set by the model stage when every chunk went through: only then is the output committed.
@@ -147,12 +151,7 @@ pub fn run(
                             let ids = encoder
                                 .encode_long(t, long)
                                 .map_err(|e| format!("line {}: {e}", r.line));
-                            let lang = if detect {
-                                crate::langid::detect(t)
-                            } else {
-                                None
-                            };
-                            (ids, lang)
+                            (ids, language.of(r, t))
                         }
                         Err(e) => (Err(e.clone()), None),
                     })
@@ -319,11 +318,11 @@ fn infer_chunk(
     let outcomes = chunk
         .ids
         .iter()
-        .zip(&chunk.langs)
+        .zip(chunk.langs)
         .map(|(ids, lang)| match ids {
             Err(e) => Outcome::Failed(e.clone()),
             Ok(_) => match scores.next() {
-                Some(s) => Outcome::Labelled(Prediction::from_scores(&s), *lang),
+                Some(s) => Outcome::Labelled(Prediction::from_scores(&s), lang),
                 None => Outcome::Failed("internal: row was not labelled".into()),
             },
         })

@@ -3,6 +3,7 @@
 use crate::model::heads::REASONS;
 use crate::model::Scores;
 use crate::sentiment::Sentiment;
+use std::borrow::Cow;
 
 /// Columns (CSV) or keys (JSONL) sentir adds to every row, in this order.
 pub const OUTPUT_COLUMNS: [&str; 10] = [
@@ -80,8 +81,9 @@ impl Prediction {
 /// The result for one input row.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    /// Labelled, with the detected language (ISO 639-1 where it has one).
-    Labelled(Prediction, Option<&'static str>),
+    /// Labelled, with the language: detected (an ISO 639-1 code, or `und`) or given in the
+    /// input (`--language-column`); `None` with `--no-language`.
+    Labelled(Prediction, Option<Cow<'static, str>>),
     /// Could not be labelled; the message names the line and the reason.
     Failed(String),
 }
@@ -99,7 +101,7 @@ impl Outcome {
                 p.mixed().map(|m| m.to_string()).unwrap_or_default(),
                 p.reason_name().unwrap_or("").to_string(),
                 p.reason.map(|r| format!("{:.6}", r.1)).unwrap_or_default(),
-                lang.unwrap_or("").to_string(),
+                lang.as_deref().unwrap_or("").to_string(),
                 String::new(),
             ],
             Outcome::Failed(e) => {
@@ -124,7 +126,7 @@ impl Outcome {
                 p.mixed().map(Value::from).unwrap_or(Value::Null),
                 p.reason_name().map(Value::from).unwrap_or(Value::Null),
                 p.reason.map(|r| num(r.1)).unwrap_or(Value::Null),
-                lang.map(Value::from).unwrap_or(Value::Null),
+                lang.as_deref().map(Value::from).unwrap_or(Value::Null),
                 Value::Null,
             ],
             Outcome::Failed(e) => {
@@ -145,7 +147,7 @@ mod tests {
         let p = Prediction::from_probs([0.2, 0.1, 0.7]);
         assert_eq!(p.sentiment, Sentiment::Positive);
         assert_eq!(p.score, 0.7);
-        let v = Outcome::Labelled(p, Some("es")).values();
+        let v = Outcome::Labelled(p, Some("es".into())).values();
         assert_eq!(v[0], "positive");
         assert_eq!(v[8], "es");
         assert_eq!(v[9], "");

@@ -913,3 +913,61 @@ fn reason_figures_equal_counts_from_the_rows() {
     assert!(j["reasons"].is_null());
     assert!(j["omitted"]["reasons"].as_str().unwrap().contains("reason"));
 }
+
+#[test]
+fn language_column_splits_sentiment_by_the_given_column() {
+    // The fixture with one more column: the language as a CRM would give it (es rows as
+    // "Spanish", the others as "EN"), unlike the detected `language` column.
+    let mut r = csv::Reader::from_path(root().join(FIXTURE)).unwrap();
+    let mut header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let lang = header.iter().position(|h| h == "language").unwrap();
+    header.push("crm_language".into());
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("with_crm.csv");
+    let mut w = csv::Writer::from_path(&input).unwrap();
+    w.write_record(&header).unwrap();
+    for rec in r.records() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        let given = if rec[lang] == "es" { "Spanish" } else { "EN" };
+        rec.push(given.into());
+        w.write_record(&rec).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+
+    let out = dir.path().join("report");
+    let j = report(&input, &out, &["--language-column", "crm_language"]);
+    assert_eq!(j["columns"]["language"], "crm_language");
+    let rows = fixture_rows();
+    let mut want: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.error.is_empty()) {
+        let key = if r.language == "es" { "es" } else { "en" };
+        want.entry(key).or_default().push(r);
+    }
+    let by_lang = j["sentiment"]["by_language"].as_array().unwrap();
+    let keys: BTreeSet<&str> = by_lang.iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, want.keys().copied().collect::<BTreeSet<_>>());
+    for g in by_lang {
+        assert_eq!(nnp(g), tally(&want[g["key"].as_str().unwrap()]), "{g}");
+    }
+
+    // Without the flag the detected column is used, as before.
+    let j = report(&input, &dir.path().join("r2"), &[]);
+    assert_eq!(j["columns"]["language"], "language");
+
+    // A column that is not there is a usage error naming the columns.
+    let o = sentir(&[
+        "report",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("r3").to_str().unwrap(),
+        "--language-column",
+        "idioma",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("\"idioma\" (--language-column) not found"),
+        "{}",
+        stderr(&o)
+    );
+}

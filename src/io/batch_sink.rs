@@ -248,7 +248,7 @@ impl RowSink for BatchSink {
                 self.mixed.append_option(p.mixed());
                 self.reason.append_option(p.reason_name());
                 self.reason_score.append_option(p.reason.map(|r| r.1));
-                self.language.append_option(*lang);
+                self.language.append_option(lang.as_deref());
                 self.error.append_null();
             }
             Outcome::Failed(e) => {

@@ -60,9 +60,16 @@ pub fn output_format(cfg_format: Option<Format>, output: &str, input: Format) ->
         (_, Format::Text) => Err(SentirError::Usage(
             "text is an input format only; write CSV, JSONL, Parquet or Arrow".into(),
         )),
-        (Format::Parquet | Format::Arrow, Format::Csv | Format::Jsonl) => Err(SentirError::Usage(
-            "Parquet and Arrow input can only be written as Parquet or Arrow (use a .parquet or .arrow output, or --output-format)".into(),
-        )),
+        (Format::Parquet | Format::Arrow, Format::Csv | Format::Jsonl) => {
+            let name = if input == Format::Parquet {
+                "Parquet"
+            } else {
+                "Arrow"
+            };
+            Err(SentirError::Usage(format!(
+                "{name} input can only be written as Parquet or Arrow (use a .parquet or .arrow output, or --output-format)"
+            )))
+        }
         (Format::Jsonl, g) if g != Format::Jsonl => Err(SentirError::Usage(
             "JSONL input can only be written as JSONL (use a .jsonl output)".into(),
         )),

@@ -41,6 +41,8 @@ pub struct ReportColumns {
     pub buyer_value: String,
     /// Text column, for quoting messages (auto-detected like `classify` does).
     pub text: Option<String>,
+    /// Language column the sentiment is split by [default: `language`, classify's].
+    pub language: Option<String>,
 }
 
 /// The columns actually used, as named in the file.
@@ -58,6 +60,8 @@ pub struct ResolvedColumns {
     pub buyer_value: Option<String>,
     /// The column quoted in the report as the message text, if found.
     pub text: Option<String>,
+    /// The column the sentiment is split by language with, if any.
+    pub language: Option<String>,
 }
 
 /// One row of the labelled export.
@@ -78,7 +82,8 @@ pub struct Record {
     pub sentiment: Option<Sentiment>,
     /// Probability of `negative`, when the file has it.
     pub p_negative: Option<f32>,
-    /// Detected language, when known.
+    /// The language (detected, or from `--language-column`; two-letter codes and English
+    /// names as ISO 639-1, see [`crate::langid::normalize_given`]), when known.
     pub language: Option<String>,
     /// The reason (from a model with a reason head), when known.
     pub reason: Option<String>,
@@ -205,6 +210,10 @@ impl Getters {
             None => crate::io::find_text_column(names, None).ok(),
         };
         let label = |n: &str| position(names, n);
+        let language = match &cols.language {
+            Some(l) => Some(required(l, "--language-column")?),
+            None => label("language"),
+        };
         Ok(Getters {
             resolved: ResolvedColumns {
                 date: names[date].clone(),
@@ -213,6 +222,7 @@ impl Getters {
                 sender: sender.map(|i| names[i].clone()),
                 buyer_value: sender.map(|_| cols.buyer_value.clone()),
                 text: text.map(|i| names[i].clone()),
+                language: language.map(|i| names[i].clone()),
             },
             date: make(date),
             product: product.map(make),
@@ -221,7 +231,7 @@ impl Getters {
             text: text.map(make),
             sentiment: make(sentiment),
             p_negative: label("p_negative").map(make),
-            language: label("language").map(make),
+            language: language.map(make),
             reason: label("reason").map(make),
             error: label("error").map(make),
         })
@@ -396,7 +406,9 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
             buyer,
             sentiment: if error.is_none() { sentiment } else { None },
             p_negative: opt(&g.p_negative, &mut arrow)?.and_then(|v| v.parse().ok()),
-            language: opt(&g.language, &mut arrow)?,
+            language: opt(&g.language, &mut arrow)?
+                .map(|l| crate::langid::normalize_given(&l).into_owned())
+                .filter(|l| !l.is_empty()),
             reason: opt(&g.reason, &mut arrow)?.filter(|r| !r.is_empty()),
             text: match (&row.text, &g.text) {
                 (Ok(t), _) => Some(t.clone()),

@@ -760,7 +760,7 @@ pub fn render(r: &Report) -> String {
     }
     let _ = write!(
         h,
-        r#"<section id="languages"><h2>Buyer sentiment by language</h2><p class="note">Detected language of each message (<code>unknown</code>: not detected).</p>{}</section>"#,
+        r#"<section id="languages"><h2>Buyer sentiment by language</h2><p class="note">Language of each message (<code>und</code>: not sure; <code>unknown</code>: none given).</p>{}</section>"#,
         groups_chart(
             "chart-languages",
             "Buyer sentiment by language",
