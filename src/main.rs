@@ -506,13 +506,7 @@ fn main() -> ExitCode {
     // error (exit 1): do not print it as a crash too. Other panics print as usual.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let payload = info.payload();
-        let text = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        if !text.contains("Torch(\"") {
+        if !sentir::model::is_libtorch_panic(info.payload()) {
             default_hook(info);
         }
     }));

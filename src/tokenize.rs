@@ -69,9 +69,12 @@ impl Full {
 }
 
 impl TextEncoder {
-    /// Tokens the tokenizer can produce (vocabulary and added tokens).
+    /// Ids the tokenizer can produce: its vocabulary, or up to its highest added token
+    /// (without building the whole vocabulary map, as `get_vocab_size(true)` does).
     pub fn vocab_size(&self) -> usize {
-        self.tokenizer.get_vocab_size(true)
+        let added = self.tokenizer.get_added_tokens_decoder();
+        let past_added = added.keys().max().map_or(0, |&id| id as usize + 1);
+        self.tokenizer.get_vocab_size(false).max(past_added)
     }
 
     /// Loads `tokenizer.json`; inputs are limited to `max_len` tokens.

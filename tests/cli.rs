@@ -874,17 +874,29 @@ fn directory_of_parquet_parts_is_one_input() {
     assert!(stderr(&o).contains("notes.txt"), "{}", stderr(&o));
 }
 
+/// `big.csv` in `dir`: `rows` buyer messages `id,text` ("mensaje número N del comprador",
+/// then `tail` after a comma when given).
+fn big_export(dir: &Path, rows: usize, tail: &str) -> PathBuf {
+    let big = dir.join("big.csv");
+    let mut csv = String::from("id,text\n");
+    for i in 0..rows {
+        csv.push_str(&format!("{i},\"mensaje número {i} del comprador"));
+        if !tail.is_empty() {
+            csv.push_str(", ");
+            csv.push_str(tail);
+        }
+        csv.push_str("\"\n");
+    }
+    std::fs::write(&big, csv).unwrap();
+    big
+}
+
 /// `sentir classify big.csv | head` ends quietly with exit 0: a closed stdout is the reader
 /// having what it wanted, not an error.
 #[test]
 fn closed_stdout_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.csv");
-    let mut csv = String::from("id,text\n");
-    for i in 0..20_000 {
-        csv.push_str(&format!("{i},mensaje número {i} del comprador\n"));
-    }
-    std::fs::write(&big, csv).unwrap();
+    let big = big_export(dir.path(), 20_000, "");
     let mut child = bin()
         .args(["classify", big.to_str().unwrap(), "--model", &model()])
         .stdout(Stdio::piped())
@@ -905,12 +917,7 @@ fn closed_stdout_ends_quietly() {
 #[test]
 fn write_errors_name_the_output() {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.csv");
-    let mut csv = String::from("id,text\n");
-    for i in 0..5_000 {
-        csv.push_str(&format!("{i},mensaje número {i} del comprador\n"));
-    }
-    std::fs::write(&big, csv).unwrap();
+    let big = big_export(dir.path(), 5_000, "");
     let out_path = dir.path().join("out.csv");
     std::fs::write(&out_path, "previous\n").unwrap();
     // ulimit -f counts 512-byte blocks; SIGXFSZ is ignored so the write fails with EFBIG.
@@ -933,14 +940,7 @@ fn write_errors_name_the_output() {
 #[test]
 fn signals_stop_a_run_and_keep_the_previous_output() {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.csv");
-    let mut csv = String::from("id,text\n");
-    for i in 0..400_000 {
-        csv.push_str(&format!(
-            "{i},mensaje número {i} del comprador, todo bien\n"
-        ));
-    }
-    std::fs::write(&big, csv).unwrap();
+    let big = big_export(dir.path(), 400_000, "todo bien");
     for (sig, code) in [("INT", 130), ("TERM", 143)] {
         let out_path = dir.path().join("out.csv");
         std::fs::write(&out_path, "previous\n").unwrap();

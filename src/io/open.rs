@@ -84,7 +84,6 @@ pub fn open_sink(
     source: &dyn RowSource,
     delimiter: u8,
 ) -> Result<Box<dyn RowSink>> {
-    let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
     let columns = source.columns();
     let name = out.name();
     if format.is_columnar() {
@@ -101,6 +100,7 @@ pub fn open_sink(
             }
         });
     }
+    let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
     Ok(match format {
         Format::Jsonl => Box::new(JsonlSink::new(out, &name, columns.as_deref(), commit)),
         _ => {
