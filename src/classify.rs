@@ -3,10 +3,13 @@
 use crate::error::{Result, SentirError};
 use crate::io::atomic::Output;
 use crate::io::{open_sink, open_source, output_format, Format};
+use crate::langid::LanguageSource;
 use crate::model::{Model, Precision};
 use crate::pipeline::{self, PipelineOptions, Summary};
 use crate::progress::Progress;
+use crate::resume::{self, Fingerprint, Journal};
 use crate::tokenize::TextEncoder;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tch::Device;
 
@@ -62,6 +65,8 @@ pub struct ClassifyConfig {
     pub run: RunConfig,
     /// Show a progress bar (if stderr is a terminal).
     pub progress: bool,
+    /// Continue the interrupted run to the same output (see [`crate::resume`]).
+    pub resume: bool,
 }
 
 /// Sets libtorch's intra-op threads and the rayon pool size (once per process).
@@ -135,10 +140,16 @@ fn check_vocab(dir: &Path, model: &Model, encoder: &TextEncoder) -> Result<()> {
     Ok(())
 }
 
-/// Runs the whole command. Usage problems (unknown column, missing model) are found before
-/// any output is created.
+/// Runs the whole command. Usage problems (unknown column, missing model, a journal that
+/// belongs to another run) are found before any output is created.
 pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     set_threads(cfg.run.threads);
+    let resumable = cfg.input != "-" && cfg.output != "-";
+    if cfg.resume && !resumable {
+        return Err(SentirError::Usage(
+            "--resume needs an input file and an output file (-o FILE): a stream cannot be read again".into(),
+        ));
+    }
     let (source, in_format, size) = open_source(
         &cfg.input,
         cfg.format,
@@ -148,10 +159,69 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
     cfg.run.pipeline.language.resolve(source.as_ref())?; // --language-column exists
     let (model, encoder) = cfg.run.load()?;
-    let out = Output::open(&cfg.output)?;
+    let journal = if resumable {
+        let fp = Fingerprint::of(
+            &cfg.input,
+            &cfg.run.model_dir,
+            options(cfg, in_format, out_format),
+        )?;
+        Some(Journal::open(Path::new(&cfg.output), &fp, cfg.resume)?)
+    } else {
+        None
+    };
+    let journal_path = journal.as_ref().map(|j| j.path().to_path_buf());
+    let out = if resumable {
+        Output::open_partial(&cfg.output)?
+    } else {
+        Output::open(&cfg.output)?
+    };
     let sink = open_sink(out, out_format, source.as_ref(), cfg.delimiter)?;
     let progress = Progress::new(cfg.progress, size);
-    pipeline::run(&model, &encoder, source, sink, &cfg.run.pipeline, &progress)
+    let opts = &cfg.run.pipeline;
+    let run = pipeline::run_with_journal(&model, &encoder, source, sink, opts, &progress, journal);
+    match (run, journal_path) {
+        (Ok(summary), _) => {
+            if resumable {
+                resume::remove(Path::new(&cfg.output))?;
+            }
+            Ok(summary)
+        }
+        (Err(e), Some(path)) if !matches!(e, SentirError::Usage(_)) => {
+            Err(SentirError::resumable(e, path))
+        }
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// The settings an interrupted run must share with the run that resumes it: all that
+/// changes a label, a score's last digit or the output's bytes.
+fn options(cfg: &ClassifyConfig, input: Format, output: Format) -> BTreeMap<String, String> {
+    let r = &cfg.run;
+    let p = &r.pipeline;
+    let language = match &p.language {
+        LanguageSource::Off => "none".to_string(),
+        LanguageSource::Detect(d) => format!("detect {}", d.codes().join(",")),
+        LanguageSource::Column(c) => format!("column {c}"),
+    };
+    [
+        ("--format", format!("{input:?}")),
+        ("--output-format", format!("{output:?}")),
+        ("--text-column", format!("{:?}", cfg.text_column)),
+        ("--delimiter", (cfg.delimiter as char).to_string()),
+        ("--device", format!("{:?}", r.device)),
+        ("--threads", r.threads.to_string()),
+        ("--precision", format!("{:?}", r.precision)),
+        ("--max-length", r.max_length.to_string()),
+        ("--batch-size", p.limits.max_rows.to_string()),
+        ("--max-batch-tokens", p.limits.max_tokens.to_string()),
+        ("--chunk-rows", p.chunk_rows.to_string()),
+        ("--long", format!("{:?}", p.long)),
+        ("--no-reason", (!p.reason).to_string()),
+        ("language", language),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
 
 /// The model used when `--model` is not given: `$SENTIR_MODEL`, else `models/default` beside

@@ -44,6 +44,14 @@ pub enum SentirError {
     /// SIGINT or SIGTERM stopped the run (nothing was committed).
     #[error("stopped by {}: no output written (a previous output file is unchanged)", crate::signals::name(*.0))]
     Interrupted(i32),
+    /// A run to a file that stopped part-way: its journal keeps the chunks it finished.
+    #[error("{stopped}; the rows labelled so far are kept in {}: run the same command with --resume to continue", journal.display())]
+    Resumable {
+        /// Why the run stopped.
+        stopped: Box<SentirError>,
+        /// The journal (see [`crate::resume`]).
+        journal: PathBuf,
+    },
     /// libtorch failed.
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
@@ -59,6 +67,7 @@ impl SentirError {
             SentirError::Usage(_) => 2,
             SentirError::Model { .. } => 2,
             SentirError::Interrupted(sig) => 128 + sig,
+            SentirError::Resumable { stopped, .. } => stopped.exit_code(),
             _ => 1,
         }
     }
@@ -113,6 +122,14 @@ impl SentirError {
             SentirError::Io { source, .. } => Some(source.kind()) == pipe,
             SentirError::Write { kind, .. } => *kind == pipe,
             _ => false,
+        }
+    }
+
+    /// `e`, with the hint that the journal at `journal` lets `--resume` continue the run.
+    pub fn resumable(e: SentirError, journal: PathBuf) -> Self {
+        SentirError::Resumable {
+            stopped: Box::new(e),
+            journal,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod prediction;
 pub mod progress;
 pub mod report;
+pub mod resume;
 pub mod sentiment;
 pub mod signals;
 pub mod sysinfo;

@@ -257,6 +257,13 @@ struct ClassifyArgs {
     /// No progress bar and no summary on stderr
     #[arg(short, long)]
     quiet: bool,
+    /// Continue an interrupted run to the same output from its journal
+    /// (.OUTPUT.sentir-resume, kept beside the output until it is committed)
+    #[arg(long)]
+    resume: bool,
+    /// Rows per pipeline chunk: the unit of length sorting and of --resume progress
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(1..))]
+    chunk_rows: u32,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -723,7 +730,7 @@ fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         return Err(SentirError::Usage("--delimiter must be one ASCII character".into()).into());
     }
     sentir::signals::install().context("cannot catch SIGINT/SIGTERM")?;
-    let cfg = ClassifyConfig {
+    let mut cfg = ClassifyConfig {
         input: a.input,
         output: a.output,
         format: a.format.format(),
@@ -735,7 +742,9 @@ fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
             None => a.language.source()?,
         })?,
         progress: !a.quiet,
+        resume: a.resume,
     };
+    cfg.run.pipeline.chunk_rows = a.chunk_rows as usize;
     let summary = classify::classify(&cfg).with_context(|| format!("classify {}", cfg.input))?;
     if !a.quiet {
         print_summary(&summary, &cfg.output);
@@ -758,6 +767,12 @@ fn print_summary(s: &Summary, output: &str) {
         s.rows as f64 / secs.max(1e-9),
         if output == "-" { "stdout" } else { output }
     );
+    if s.resumed > 0 {
+        eprintln!(
+            "  {} of them labelled by the interrupted run (--resume)",
+            s.resumed
+        );
+    }
     for e in &s.first_errors {
         eprintln!("  {e}");
     }

@@ -1,5 +1,6 @@
 //! What the pipeline decides for each row.
 
+use crate::io::RowError;
 use crate::model::heads::REASONS;
 use crate::model::Scores;
 use crate::sentiment::Sentiment;
@@ -84,8 +85,8 @@ pub enum Outcome {
     /// Labelled, with the language: detected (an ISO 639-1 code, or `und`) or given in the
     /// input (`--language-column`); `None` with `--no-language`.
     Labelled(Prediction, Option<Cow<'static, str>>),
-    /// Could not be labelled; the message names the line and the reason.
-    Failed(String),
+    /// Could not be labelled: where the row is and why.
+    Failed(RowError),
 }
 
 impl Outcome {
@@ -106,7 +107,7 @@ impl Outcome {
             ],
             Outcome::Failed(e) => {
                 let mut v: [String; 10] = Default::default();
-                v[9] = e.clone();
+                v[9] = e.to_string();
                 v
             }
         }
@@ -131,7 +132,7 @@ impl Outcome {
             ],
             Outcome::Failed(e) => {
                 let mut v: [Value; 10] = Default::default();
-                v[9] = e.as_str().into();
+                v[9] = e.to_string().into();
                 v
             }
         }
@@ -171,8 +172,14 @@ mod tests {
             (v[5].as_str(), v[6].as_str(), v[7].as_str()),
             ("true", "billing", "0.920000")
         );
-        let j = Outcome::Failed("line 3: empty text".into()).json_values();
+        let e = RowError::new(
+            crate::io::RowPos::Line(3),
+            crate::io::RowErrorKind::Empty {
+                what: "text".into(),
+            },
+        );
+        let j = Outcome::Failed(e).json_values();
         assert!(j[5].is_null() && j[6].is_null() && j[7].is_null());
-        assert_eq!(j[9], "line 3: empty text");
+        assert_eq!(j[9], "line 3: text is empty");
     }
 }

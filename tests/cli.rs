@@ -936,7 +936,8 @@ fn write_errors_name_the_output() {
 }
 
 /// SIGINT and SIGTERM stop a run cleanly: exit 128 + signal, the previous output unchanged,
-/// no temporary file left beside it, the reason on stderr.
+/// no temporary file left beside it, the reason on stderr, and the journal kept for
+/// `--resume` (tests/resume.rs resumes such runs).
 #[test]
 fn signals_stop_a_run_and_keep_the_previous_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -957,7 +958,7 @@ fn signals_stop_a_run_and_keep_the_previous_output() {
             .unwrap();
         // Let it start labelling (the temporary output exists), then signal it.
         let start = std::time::Instant::now();
-        while std::fs::read_dir(dir.path()).unwrap().count() < 3 {
+        while !dir.path().join(".out.csv.sentir-partial").exists() {
             assert!(
                 start.elapsed().as_secs() < 60,
                 "no temporary output appeared"
@@ -981,6 +982,12 @@ fn signals_stop_a_run_and_keep_the_previous_output() {
             .filter(|n| n.ends_with(".tmp"))
             .collect();
         assert!(left.is_empty(), "temporary files left: {left:?}");
+        assert!(!dir.path().join(".out.csv.sentir-partial").exists());
+        assert!(
+            err.contains("run the same command with --resume to continue"),
+            "{err}"
+        );
+        assert!(dir.path().join(".out.csv.sentir-resume").exists());
     }
 }
 

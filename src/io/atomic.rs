@@ -16,6 +16,41 @@ pub enum Output {
         /// Final path.
         target: PathBuf,
     },
+    /// A file with a fixed name beside `target` (see [`Output::open_partial`]).
+    Partial(Partial),
+}
+
+/// A temporary file with a fixed name, so that the next run to the same target replaces
+/// what a killed run left there; deleted if dropped before [`Partial::commit`].
+pub struct Partial {
+    file: Option<BufWriter<std::fs::File>>,
+    path: PathBuf,
+    target: PathBuf,
+}
+
+impl Partial {
+    fn commit(mut self) -> Result<()> {
+        let file = self.file.take().expect("committed once");
+        let file = file
+            .into_inner()
+            .map_err(|e| SentirError::io(&self.target, e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| SentirError::io(&self.target, e))?;
+        drop(file);
+        std::fs::rename(&self.path, &self.target).map_err(|e| SentirError::io(&self.target, e))
+    }
+
+    fn writer(&mut self) -> &mut BufWriter<std::fs::File> {
+        self.file.as_mut().expect("not committed")
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 impl Output {
@@ -26,15 +61,34 @@ impl Output {
         }
         let target = PathBuf::from(spec);
         let dir = parent_dir(&target);
+        // Mode 0666 less the umask, as for a file the shell creates (tempfile's default is 0600).
         let tmp = tempfile::Builder::new()
             .prefix(".sentir-")
             .suffix(".tmp")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
             .tempfile_in(&dir)
             .map_err(|e| SentirError::io(&target, e))?;
         Ok(Output::File {
             tmp: BufWriter::with_capacity(1 << 16, tmp),
             target,
         })
+    }
+
+    /// A file written as `.NAME.sentir-partial` beside `spec` and renamed onto it on commit.
+    /// Unlike [`Output::open`]'s random temp name, a run killed with SIGKILL leaves at most
+    /// this one file, which the next run to the same output replaces.
+    pub fn open_partial(spec: &str) -> Result<Output> {
+        let target = PathBuf::from(spec);
+        let name = target
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let path = target.with_file_name(format!(".{name}.sentir-partial"));
+        let file = std::fs::File::create(&path).map_err(|e| SentirError::io(&target, e))?;
+        Ok(Output::Partial(Partial {
+            file: Some(BufWriter::with_capacity(1 << 16, file)),
+            path,
+            target,
+        }))
     }
 
     /// Flushes and, for files, renames the temp file onto the target.
@@ -52,6 +106,7 @@ impl Output {
                     .map_err(|e| SentirError::io(&target, e.error))?;
                 Ok(())
             }
+            Output::Partial(p) => p.commit(),
         }
     }
 
@@ -60,6 +115,7 @@ impl Output {
         match self {
             Output::Stdout(_) => "-".into(),
             Output::File { target, .. } => target.display().to_string(),
+            Output::Partial(p) => p.target.display().to_string(),
         }
     }
 }
@@ -69,12 +125,14 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write(buf),
             Output::File { tmp, .. } => tmp.write(buf),
+            Output::Partial(p) => p.writer().write(buf),
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
             Output::File { tmp, .. } => tmp.flush(),
+            Output::Partial(p) => p.writer().flush(),
         }
     }
 }
@@ -138,6 +196,24 @@ mod tests {
         assert!(!target.exists());
         out.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"a,b\n");
+    }
+
+    #[test]
+    fn a_partial_has_a_fixed_name_and_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        let partial = dir.path().join(".out.csv.sentir-partial");
+        std::fs::write(&partial, b"left by a killed run").unwrap();
+        let mut out = Output::open_partial(target.to_str().unwrap()).unwrap();
+        out.write_all(b"a,b\n").unwrap();
+        out.flush().unwrap();
+        assert_eq!(std::fs::read(&partial).unwrap(), b"a,b\n");
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"a,b\n");
+        assert!(!partial.exists());
+        let out = Output::open_partial(target.to_str().unwrap()).unwrap();
+        drop(out);
+        assert!(!partial.exists());
     }
 
     #[test]

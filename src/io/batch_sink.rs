@@ -260,7 +260,7 @@ impl RowSink for BatchSink {
                 self.reason.append_null();
                 self.reason_score.append_null();
                 self.language.append_null();
-                self.error.append_value(e);
+                self.error.append_value(e.to_string());
             }
         }
         self.pending += 1;

@@ -3,7 +3,7 @@
 //! copy each input value with its original Arrow type.
 
 use super::arrow_values::{column_strings, is_text_type};
-use super::{find_text_column, Payload, Row, RowSource};
+use super::{find_text_column, Payload, Row, RowError, RowErrorKind, RowPos, RowSource};
 use crate::error::{Result, SentirError};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::SchemaRef;
@@ -19,7 +19,7 @@ pub struct BatchSource {
     text_col: usize,
     text_name: String,
     batch: Option<Arc<RecordBatch>>,
-    texts: Vec<std::result::Result<String, String>>,
+    texts: Vec<std::result::Result<String, RowError>>,
     index: usize,
     rows_read: u64,
     total_rows: Option<u64>,
@@ -90,9 +90,13 @@ impl RowSource for BatchSource {
         let row = self.index;
         self.index += 1;
         self.rows_read += 1;
-        let text = std::mem::replace(&mut self.texts[row], Err(String::new()));
+        let at = RowPos::Row(self.rows_read);
+        let text = std::mem::replace(
+            &mut self.texts[row],
+            Err(RowError::new(at, RowErrorKind::EmptyLine)),
+        );
         Ok(Some(Row {
-            line: self.rows_read,
+            at,
             text,
             payload: Payload::Arrow { batch, row },
         }))
@@ -130,16 +134,21 @@ pub(crate) fn batch_texts(
     col: &dyn Array,
     first_row: u64,
     what: &str,
-) -> Vec<std::result::Result<String, String>> {
+) -> Vec<std::result::Result<String, RowError>> {
     let n = col.len();
+    let what = || what.to_string();
+    let err = |i: usize, kind| Err(RowError::new(RowPos::Row(first_row + i as u64 + 1), kind));
     if !is_text_type(col.data_type()) {
-        let dt = col.data_type().to_string();
+        let data_type = col.data_type().to_string();
         return (0..n)
             .map(|i| {
-                Err(format!(
-                    "row {}: {what} has type {dt}, not a string",
-                    first_row + i as u64 + 1
-                ))
+                err(
+                    i,
+                    RowErrorKind::ColumnNotText {
+                        what: what(),
+                        data_type: data_type.clone(),
+                    },
+                )
             })
             .collect();
     }
@@ -147,14 +156,11 @@ pub(crate) fn batch_texts(
     values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| {
-            let r = first_row + i as u64 + 1;
-            match v {
-                None => Err(format!("row {r}: {what} is null")),
-                Some(s) if s.trim().is_empty() => Err(format!("row {r}: {what} is empty")),
-                Some(s) if s.contains('\0') => Err(format!("row {r}: {what} contains a NUL byte")),
-                Some(s) => Ok(s),
-            }
+        .map(|(i, v)| match v {
+            None => err(i, RowErrorKind::Null { what: what() }),
+            Some(s) if s.trim().is_empty() => err(i, RowErrorKind::Empty { what: what() }),
+            Some(s) if s.contains('\0') => err(i, RowErrorKind::NulByte { what: what() }),
+            Some(s) => Ok(s),
         })
         .collect()
 }
@@ -169,13 +175,19 @@ mod tests {
     fn texts_name_the_row_and_reason() {
         let col = StringArray::from(vec![Some("hola"), None, Some("  ")]);
         let t = batch_texts(&col, 10, "column \"text\"");
+        let t: Vec<_> = t
+            .into_iter()
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect();
         let err = |s: &str| Err::<String, String>(s.to_string());
         assert_eq!(t[0], Ok("hola".to_string()));
         assert_eq!(t[1], err("row 12: column \"text\" is null"));
         assert_eq!(t[2], err("row 13: column \"text\" is empty"));
         let ints = Int64Array::from(vec![1]);
         assert_eq!(
-            batch_texts(&ints, 0, "column \"text\"")[0],
+            batch_texts(&ints, 0, "column \"text\"")[0]
+                .clone()
+                .map_err(|e| e.to_string()),
             err("row 1: column \"text\" has type Int64, not a string")
         );
     }
@@ -193,12 +205,15 @@ mod tests {
         let mut s =
             BatchSource::new(Box::new(batches.into_iter()), schema, None, None, 0, true).unwrap();
         assert!(!s.at_batch_end());
-        assert_eq!(s.next_row().unwrap().unwrap().line, 1);
+        assert_eq!(s.next_row().unwrap().unwrap().at, RowPos::Row(1));
         assert!(!s.at_batch_end());
-        assert_eq!(s.next_row().unwrap().unwrap().line, 2);
+        assert_eq!(s.next_row().unwrap().unwrap().at, RowPos::Row(2));
         assert!(s.at_batch_end());
         let third = s.next_row().unwrap().unwrap();
-        assert_eq!((third.line, third.text), (3, Ok("c".to_string())));
+        assert_eq!(
+            (third.at, third.text),
+            (RowPos::Row(3), Ok("c".to_string()))
+        );
         assert!(s.at_batch_end());
         assert!(s.next_row().unwrap().is_none());
     }

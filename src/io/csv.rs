@@ -1,7 +1,10 @@
 //! CSV input (header row; BOM and CRLF tolerated) and output (input columns unchanged, label
 //! columns added or overwritten in place).
 
-use super::{check_text, find_text_column, Input, Payload, Row, RowSink, RowSource};
+use super::{
+    check_text, find_text_column, Input, Payload, Row, RowError, RowErrorKind, RowPos, RowSink,
+    RowSource,
+};
 use crate::error::{Result, SentirError};
 use crate::prediction::{Outcome, OUTPUT_COLUMNS};
 use ::csv::{ByteRecord, ReaderBuilder, Writer, WriterBuilder};
@@ -70,19 +73,19 @@ impl RowSource for CsvSource {
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let width = self.header.len();
         let mut text = if rec.len() != width {
-            let extra: Vec<String> = rec
+            let extra = rec
                 .iter()
                 .skip(width)
                 .map(|f| format!("{:?}", String::from_utf8_lossy(f)))
                 .collect();
-            let mut msg = format!(
-                "line {line}: row has {} fields, the header has {width}",
-                rec.len()
-            );
-            if !extra.is_empty() {
-                msg.push_str(&format!(" (extra fields: {})", extra.join(", ")));
-            }
-            Err(msg)
+            Err(RowError::new(
+                RowPos::Line(line),
+                RowErrorKind::FieldCount {
+                    found: rec.len(),
+                    expected: width,
+                    extra,
+                },
+            ))
         } else {
             check_text(&rec[self.text_col], line, &self.text_name)
         };
@@ -94,13 +97,15 @@ impl RowSource for CsvSource {
             }
             rec = fixed;
         } else if text.is_ok() && rec[self.text_col].contains(&0) {
-            text = Err(format!(
-                "line {line}: {} contains a NUL byte",
-                self.text_name
+            text = Err(RowError::new(
+                RowPos::Line(line),
+                RowErrorKind::NulByte {
+                    what: self.text_name.clone(),
+                },
             ));
         }
         Ok(Some(Row {
-            line,
+            at: RowPos::Line(line),
             text,
             payload: Payload::Fields(rec),
         }))

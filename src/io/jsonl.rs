@@ -1,6 +1,9 @@
 //! JSONL input (one object per line) and output (input keys unchanged, label keys added).
 
-use super::{chomp, Input, Payload, Row, RowSink, RowSource, TEXT_COLUMN_CANDIDATES};
+use super::{
+    chomp, Input, Payload, Row, RowError, RowErrorKind, RowPos, RowSink, RowSource,
+    TEXT_COLUMN_CANDIDATES,
+};
 use crate::error::{Result, SentirError};
 use crate::prediction::{Outcome, OUTPUT_COLUMNS};
 use serde_json::{Map, Value};
@@ -10,7 +13,6 @@ use std::io::{BufRead, Write};
 pub struct JsonlSource {
     input: Input,
     text_field: Option<String>,
-    explicit: bool,
     line: u64,
     pos: u64,
     buf: Vec<u8>,
@@ -23,7 +25,6 @@ impl JsonlSource {
         JsonlSource {
             input,
             text_field: text_field.map(str::to_string),
-            explicit: text_field.is_some(),
             line: 0,
             pos: 0,
             buf: Vec::new(),
@@ -34,7 +35,7 @@ impl JsonlSource {
         &mut self,
         obj: &Map<String, Value>,
         line: u64,
-    ) -> Result<std::result::Result<String, String>> {
+    ) -> Result<std::result::Result<String, RowError>> {
         if self.text_field.is_none() {
             let found = TEXT_COLUMN_CANDIDATES
                 .iter()
@@ -51,18 +52,19 @@ impl JsonlSource {
             }
         }
         let key = self.text_field.as_deref().expect("set above");
-        Ok(match obj.get(key) {
-            None if self.explicit || line > 0 => Err(format!("line {line}: no {key:?} field")),
-            None => Err(format!("line {line}: no {key:?} field")),
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                Err(format!("line {line}: field {key:?} is empty"))
-            }
-            Some(Value::String(s)) => Ok(s.clone()),
-            Some(v) => Err(format!(
-                "line {line}: field {key:?} is {}, not a string",
-                kind(v)
-            )),
-        })
+        let what = || format!("field {key:?}");
+        let kind = match obj.get(key) {
+            None => RowErrorKind::MissingField {
+                key: key.to_string(),
+            },
+            Some(Value::String(s)) if s.trim().is_empty() => RowErrorKind::Empty { what: what() },
+            Some(Value::String(s)) => return Ok(Ok(s.clone())),
+            Some(v) => RowErrorKind::JsonNotString {
+                what: what(),
+                found: kind(v).to_string(),
+            },
+        };
+        Ok(Err(RowError::new(RowPos::Line(line), kind)))
     }
 }
 
@@ -95,42 +97,37 @@ impl RowSource for JsonlSource {
         if line == 1 {
             bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         }
+        let at = RowPos::Line(line);
+        let failed = |kind, raw: String| Row {
+            at,
+            text: Err(RowError::new(at, kind)),
+            payload: Payload::Raw(raw),
+        };
         let row = match std::str::from_utf8(bytes) {
-            Err(e) => Row {
-                line,
-                text: Err(format!(
-                    "line {line}: not valid UTF-8 (byte {})",
-                    e.valid_up_to()
-                )),
-                payload: Payload::Raw(String::from_utf8_lossy(bytes).into_owned()),
-            },
-            Ok(s) if s.trim().is_empty() => Row {
-                line,
-                text: Err(format!("line {line}: empty line")),
-                payload: Payload::Raw(String::new()),
-            },
-            Ok(s) => match serde_json::from_str::<Value>(s) {
-                Err(e) => Row {
-                    line,
-                    text: Err(format!("line {line}: invalid JSON: {e}")),
-                    payload: Payload::Raw(s.to_string()),
+            Err(e) => failed(
+                RowErrorKind::NotUtf8 {
+                    what: None,
+                    byte: e.valid_up_to(),
                 },
+                String::from_utf8_lossy(bytes).into_owned(),
+            ),
+            Ok(s) if s.trim().is_empty() => failed(RowErrorKind::EmptyLine, String::new()),
+            Ok(s) => match serde_json::from_str::<Value>(s) {
+                Err(e) => failed(RowErrorKind::InvalidJson(e.to_string()), s.to_string()),
                 Ok(Value::Object(obj)) => {
                     let text = self.text_of(&obj, line)?;
                     Row {
-                        line,
+                        at,
                         text,
                         payload: Payload::Object(obj),
                     }
                 }
-                Ok(v) => Row {
-                    line,
-                    text: Err(format!(
-                        "line {line}: the JSON value is {}, not an object",
-                        kind(&v)
-                    )),
-                    payload: Payload::Raw(s.to_string()),
-                },
+                Ok(v) => failed(
+                    RowErrorKind::NotObject {
+                        found: kind(&v).to_string(),
+                    },
+                    s.to_string(),
+                ),
             },
         };
         Ok(Some(row))

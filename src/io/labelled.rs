@@ -108,21 +108,21 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
     let mut out = Vec::new();
     while let Some(row) = source.next_row()? {
         let bad = |msg: String| SentirError::Input(format!("{}: {msg}", path.display()));
-        let text = row.text.clone().map_err(bad)?;
+        let text = row.text.clone().map_err(|e| bad(e.to_string()))?;
         let (label_key, label_raw) = label_names
             .iter()
             .find_map(|k| field(&row, label_idx, k).map(|v| (k, v)))
-            .ok_or_else(|| bad(format!("line {}: no {:?} value", row.line, label_names[0])))?;
+            .ok_or_else(|| bad(format!("{}: no {:?} value", row.at, label_names[0])))?;
         let label = Sentiment::parse(&label_raw).ok_or_else(|| {
             bad(format!(
-                "line {}: {label_key} {label_raw:?} is not negative/neutral/positive or 0/1/2",
-                row.line
+                "{}: {label_key} {label_raw:?} is not negative/neutral/positive or 0/1/2",
+                row.at
             ))
         })?;
         let group = match &cols.group {
             Some(g) => Some(
                 field(&row, group_idx, g)
-                    .ok_or_else(|| bad(format!("line {}: no {g:?} value", row.line)))?,
+                    .ok_or_else(|| bad(format!("{}: no {g:?} value", row.at)))?,
             ),
             None => None,
         };
@@ -134,8 +134,8 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
         let reason = match value(reason_idx, "reason") {
             Some(r) => Some(reason_index(&r).ok_or_else(|| {
                 bad(format!(
-                    "line {}: reason {r:?} is not one of {}",
-                    row.line,
+                    "{}: reason {r:?} is not one of {}",
+                    row.at,
                     REASONS.join(", ")
                 ))
             })?),
@@ -144,12 +144,7 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
         let mixed = match value(mixed_idx, "mixed").as_deref() {
             Some("true") => Some(true),
             Some("false") => Some(false),
-            Some(m) => {
-                return Err(bad(format!(
-                    "line {}: mixed {m:?} is not true or false",
-                    row.line
-                )))
-            }
+            Some(m) => return Err(bad(format!("{}: mixed {m:?} is not true or false", row.at))),
             None => None,
         };
         out.push(Example {

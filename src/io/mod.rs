@@ -11,9 +11,11 @@ pub mod jsonl;
 pub mod labelled;
 mod open;
 pub mod parquet;
+mod row_error;
 pub mod text;
 
 pub use open::{open_sink, open_source, output_format};
+pub use row_error::{RowError, RowErrorKind, RowPos};
 
 use crate::error::{Result, SentirError};
 use crate::prediction::Outcome;
@@ -80,10 +82,10 @@ impl Format {
 /// original content to write back unchanged.
 #[derive(Clone, Debug)]
 pub struct Row {
-    /// 1-based line number where the row starts in the input.
-    pub line: u64,
+    /// Where the row is: the line it starts on, or its row number (Parquet, Arrow).
+    pub at: RowPos,
     /// The message, or the reason it cannot be labelled.
-    pub text: std::result::Result<String, String>,
+    pub text: std::result::Result<String, RowError>,
     /// The original row.
     pub payload: Payload,
 }
@@ -243,13 +245,16 @@ pub(crate) fn check_text(
     bytes: &[u8],
     line: u64,
     what: &str,
-) -> std::result::Result<String, String> {
+) -> std::result::Result<String, RowError> {
+    let err = |kind| Err(RowError::new(RowPos::Line(line), kind));
     match std::str::from_utf8(bytes) {
-        Err(e) => Err(format!(
-            "line {line}: {what} is not valid UTF-8 (byte {})",
-            e.valid_up_to()
-        )),
-        Ok(s) if s.trim().is_empty() => Err(format!("line {line}: {what} is empty")),
+        Err(e) => err(RowErrorKind::NotUtf8 {
+            what: Some(what.to_string()),
+            byte: e.valid_up_to(),
+        }),
+        Ok(s) if s.trim().is_empty() => err(RowErrorKind::Empty {
+            what: what.to_string(),
+        }),
         Ok(s) => Ok(s.to_string()),
     }
 }
@@ -275,10 +280,10 @@ mod tests {
     fn text_checks_name_line_and_reason() {
         assert_eq!(check_text(b"hola", 3, "text").unwrap(), "hola");
         assert_eq!(
-            check_text(b"  \t", 4, "text").unwrap_err(),
+            check_text(b"  \t", 4, "text").unwrap_err().to_string(),
             "line 4: text is empty"
         );
-        let e = check_text(b"ab\xff", 5, "text").unwrap_err();
+        let e = check_text(b"ab\xff", 5, "text").unwrap_err().to_string();
         assert!(e.starts_with("line 5: text is not valid UTF-8"), "{e}");
     }
 }

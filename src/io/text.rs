@@ -1,6 +1,6 @@
 //! Plain text input: one message per line (a blank line is a row with an error).
 
-use super::{check_text, chomp, Input, Payload, Row, RowSource};
+use super::{check_text, chomp, Input, Payload, Row, RowPos, RowSource};
 use crate::error::{Result, SentirError};
 use ::csv::ByteRecord;
 use std::io::BufRead;
@@ -45,7 +45,7 @@ impl RowSource for TextSource {
         let mut rec = ByteRecord::new();
         rec.push_field(bytes);
         Ok(Some(Row {
-            line: self.line,
+            at: RowPos::Line(self.line),
             text: check_text(bytes, self.line, "text"),
             payload: Payload::Fields(rec),
         }))

@@ -334,7 +334,7 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
                 getters = Some(Getters::resolve(&keys, cols, true)?);
             }
         }
-        let line = row.line;
+        let line = row.at.number();
         let Some(g) = getters.as_ref() else {
             problems.add(format!("{unit} {line}: not a JSON object"));
             continue;
@@ -349,8 +349,9 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
         let error = match (&row.payload, opt(&g.error, &mut arrow)?) {
             (Payload::Raw(_), _) => Some(
                 row.text
-                    .clone()
+                    .as_ref()
                     .err()
+                    .map(|e| e.to_string())
                     .unwrap_or_else(|| format!("{unit} {line}: not a JSON object")),
             ),
             (_, e) => e,
