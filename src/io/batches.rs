@@ -3,7 +3,7 @@
 //! copy each input value with its original Arrow type.
 
 use super::arrow_values::{column_strings, is_text_type};
-use super::{find_text_column, Payload, Row, RowError, RowErrorKind, RowPos, RowSource};
+use super::{text_column_and_name, Payload, Row, RowError, RowErrorKind, RowPos, RowSource};
 use crate::error::{Result, SentirError};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::SchemaRef;
@@ -40,10 +40,10 @@ impl BatchSource {
         streaming: bool,
     ) -> Result<BatchSource> {
         let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-        let text_col = find_text_column(&names, text_column)?;
+        let (text_col, text_name) = text_column_and_name(&names, text_column)?;
         Ok(BatchSource {
             batches,
-            text_name: format!("column {:?}", names[text_col]),
+            text_name,
             schema,
             text_col,
             batch: None,

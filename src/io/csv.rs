@@ -2,8 +2,8 @@
 //! columns added or overwritten in place).
 
 use super::{
-    check_text, find_text_column, Input, Payload, Row, RowError, RowErrorKind, RowPos, RowSink,
-    RowSource,
+    check_text, text_column_and_name, Commit, Input, Payload, Row, RowError, RowErrorKind, RowPos,
+    RowSink, RowSource,
 };
 use crate::error::{Result, SentirError};
 use crate::prediction::{Outcome, OUTPUT_COLUMNS};
@@ -50,10 +50,10 @@ impl CsvSource {
             .iter()
             .map(|h| String::from_utf8_lossy(h).into_owned())
             .collect();
-        let text_col = find_text_column(&names, text_column)?;
+        let (text_col, text_name) = text_column_and_name(&names, text_column)?;
         Ok(CsvSource {
             reader,
-            text_name: format!("column {:?}", names[text_col]),
+            text_name,
             header,
             text_col,
         })
@@ -137,7 +137,7 @@ pub struct CsvSink<W: Write + Send> {
     slots: [usize; OUTPUT_COLUMNS.len()],
     width: usize,
     name: String,
-    commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
+    commit: Commit<W>,
 }
 
 impl<W: Write + Send> CsvSink<W> {
@@ -147,7 +147,7 @@ impl<W: Write + Send> CsvSink<W> {
         name: &str,
         columns: &[Vec<u8>],
         delimiter: u8,
-        commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
+        commit: Commit<W>,
     ) -> Result<CsvSink<W>> {
         let mut header: Vec<Vec<u8>> = columns.to_vec();
         let mut slots = [0usize; OUTPUT_COLUMNS.len()];

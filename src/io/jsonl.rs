@@ -1,21 +1,19 @@
 //! JSONL input (one object per line) and output (input keys unchanged, label keys added).
 
+use super::lines::Lines;
 use super::{
-    chomp, Input, Payload, Row, RowError, RowErrorKind, RowPos, RowSink, RowSource,
+    Commit, Input, Payload, Row, RowError, RowErrorKind, RowPos, RowSink, RowSource,
     TEXT_COLUMN_CANDIDATES,
 };
 use crate::error::{Result, SentirError};
 use crate::prediction::{Outcome, OUTPUT_COLUMNS};
 use serde_json::{Map, Value};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// Reads JSONL rows; every line (blank ones too) is a row.
 pub struct JsonlSource {
-    input: Input,
+    lines: Lines,
     text_field: Option<String>,
-    line: u64,
-    pos: u64,
-    buf: Vec<u8>,
 }
 
 impl JsonlSource {
@@ -23,11 +21,8 @@ impl JsonlSource {
     /// matched against the usual names.
     pub fn new(input: Input, text_field: Option<&str>) -> JsonlSource {
         JsonlSource {
-            input,
+            lines: Lines::new(input),
             text_field: text_field.map(str::to_string),
-            line: 0,
-            pos: 0,
-            buf: Vec::new(),
         }
     }
 
@@ -81,22 +76,9 @@ fn kind(v: &Value) -> &'static str {
 
 impl RowSource for JsonlSource {
     fn next_row(&mut self) -> Result<Option<Row>> {
-        self.buf.clear();
-        let n = self
-            .input
-            .reader
-            .read_until(b'\n', &mut self.buf)
-            .map_err(|e| SentirError::io(&self.input.name, e))?;
-        if n == 0 {
+        let Some((line, bytes)) = self.lines.next_line()? else {
             return Ok(None);
-        }
-        self.pos += n as u64;
-        self.line += 1;
-        let line = self.line;
-        let mut bytes = chomp(&self.buf);
-        if line == 1 {
-            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-        }
+        };
         let at = RowPos::Line(line);
         let failed = |kind, raw: String| Row {
             at,
@@ -134,7 +116,7 @@ impl RowSource for JsonlSource {
     }
 
     fn position(&self) -> u64 {
-        self.pos
+        self.lines.position()
     }
 
     fn columns(&self) -> Option<Vec<Vec<u8>>> {
@@ -147,17 +129,12 @@ pub struct JsonlSink<W: Write + Send> {
     out: W,
     columns: Option<Vec<String>>,
     name: String,
-    commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
+    commit: Commit<W>,
 }
 
 impl<W: Write + Send> JsonlSink<W> {
     /// Writes to `out` (`name` for messages); `columns` names the fields of CSV/text rows.
-    pub fn new(
-        out: W,
-        name: &str,
-        columns: Option<&[Vec<u8>]>,
-        commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
-    ) -> JsonlSink<W> {
+    pub fn new(out: W, name: &str, columns: Option<&[Vec<u8>]>, commit: Commit<W>) -> JsonlSink<W> {
         JsonlSink {
             out,
             columns: columns.map(|c| {

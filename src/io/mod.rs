@@ -9,6 +9,7 @@ pub mod batches;
 pub mod csv;
 pub mod jsonl;
 pub mod labelled;
+mod lines;
 mod open;
 pub mod parquet;
 mod row_error;
@@ -127,6 +128,10 @@ pub trait RowSource: Send {
     }
 }
 
+/// What a writer does with its output once the last row is written (for files: flush, sync,
+/// rename onto the target).
+pub type Commit<W> = Box<dyn FnOnce(W) -> Result<()> + Send>;
+
 /// Where labelled rows are written.
 pub trait RowSink: Send {
     /// Writes one row with what was decided for it.
@@ -230,6 +235,15 @@ pub fn find_text_column(columns: &[String], wanted: Option<&str>) -> Result<usiz
         };
         SentirError::Usage(format!("{what}; the columns are: {}", columns.join(", ")))
     })
+}
+
+/// [`find_text_column`], with the column's place as messages name it (`column "text"`).
+pub(crate) fn text_column_and_name(
+    columns: &[String],
+    wanted: Option<&str>,
+) -> Result<(usize, String)> {
+    let i = find_text_column(columns, wanted)?;
+    Ok((i, format!("column {:?}", columns[i])))
 }
 
 /// Strips one trailing `\n` or `\r\n`.

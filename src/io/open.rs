@@ -8,7 +8,7 @@ use super::csv::{CsvSink, CsvSource};
 use super::jsonl::{JsonlSink, JsonlSource};
 use super::parquet::{self, ParquetWriter};
 use super::text::TextSource;
-use super::{Format, Input, RowSink, RowSource};
+use super::{Commit, Format, Input, RowSink, RowSource};
 use crate::error::{Result, SentirError};
 use std::path::Path;
 
@@ -100,7 +100,7 @@ pub fn open_sink(
             }
         });
     }
-    let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
+    let commit: Commit<Output> = Box::new(|o: Output| o.commit());
     Ok(match format {
         Format::Jsonl => Box::new(JsonlSink::new(out, &name, columns.as_deref(), commit)),
         _ => {
@@ -115,7 +115,7 @@ pub fn open_sink(
 fn batch_writer(out: Output, format: Format) -> OpenWriter<'static> {
     Box::new(move |schema| {
         let name = out.name();
-        let commit: Box<dyn FnOnce(Output) -> Result<()> + Send> = Box::new(|o: Output| o.commit());
+        let commit: Commit<Output> = Box::new(|o: Output| o.commit());
         Ok(if format == Format::Arrow {
             Box::new(IpcWriter::new(out, &name, schema, commit)?) as Box<dyn BatchWriter>
         } else {

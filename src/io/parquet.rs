@@ -4,7 +4,7 @@
 
 use super::batch_sink::BatchWriter;
 use super::batches::{BatchSource, Batches};
-use super::Input;
+use super::{Commit, Input};
 use crate::error::{Result, SentirError};
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
@@ -141,17 +141,12 @@ fn open_reader<T: ChunkReader + 'static>(file: T, name: &str) -> Result<(Batches
 pub struct ParquetWriter<W: Write + Send> {
     writer: ArrowWriter<W>,
     name: String,
-    commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
+    commit: Commit<W>,
 }
 
 impl<W: Write + Send> ParquetWriter<W> {
     /// Starts a Parquet file with `schema` on `out` (`name` for messages).
-    pub fn new(
-        out: W,
-        name: &str,
-        schema: SchemaRef,
-        commit: Box<dyn FnOnce(W) -> Result<()> + Send>,
-    ) -> Result<Self> {
+    pub fn new(out: W, name: &str, schema: SchemaRef, commit: Commit<W>) -> Result<Self> {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .build();

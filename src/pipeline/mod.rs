@@ -88,21 +88,10 @@ impl Summary {
 }
 
 /// Labels every row of `source` into `sink`, in input order. Row problems become `error`
-/// values; only I/O and libtorch failures (and signals) stop the run.
+/// values; only I/O and libtorch failures (and signals) stop the run. With a `journal`, each
+/// finished chunk is recorded in it, and the chunks an interrupted run finished are taken
+/// from it.
 pub fn run(
-    model: &Model,
-    encoder: &TextEncoder,
-    source: Box<dyn RowSource>,
-    sink: Box<dyn RowSink>,
-    opts: &PipelineOptions,
-    progress: &Progress,
-) -> Result<Summary> {
-    run_with_journal(model, encoder, source, sink, opts, progress, None)
-}
-
-/// [`run`], recording each finished chunk in `journal`, and taking the chunks an interrupted
-/// run already finished from it.
-pub fn run_with_journal(
     model: &Model,
     encoder: &TextEncoder,
     source: Box<dyn RowSource>,
