@@ -7,8 +7,11 @@
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+mod common;
+
+use common::{root, run, stderr, LABEL_COLUMNS};
 
 const FIXTURE: &str = "tests/fixtures/report/labelled.csv";
 const MODEL: &str = "tests/fixtures/models/bert-3class";
@@ -23,22 +26,6 @@ const ALL_COLUMNS: [&str; 8] = [
     "sender",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sentir(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sentir"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run sentir")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// Runs `sentir report INPUT -o DIR EXTRA…` and returns report.json.
 fn report(input: &Path, dir: &Path, extra: &[&str]) -> Value {
     let mut args = vec![
@@ -49,7 +36,7 @@ fn report(input: &Path, dir: &Path, extra: &[&str]) -> Value {
         "--quiet",
     ];
     args.extend_from_slice(extra);
-    let o = sentir(&args);
+    let o = run(&args);
     assert!(o.status.success(), "report failed: {}", stderr(&o));
     assert!(dir.join("report.html").is_file());
     serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap()
@@ -470,7 +457,7 @@ fn bad_date_names_line_and_value() {
     let input = dir.path().join("bad.csv");
     std::fs::write(&input, bad).unwrap();
     let out = dir.path().join("out");
-    let o = sentir(&[
+    let o = run(&[
         "report",
         input.to_str().unwrap(),
         "-o",
@@ -494,7 +481,7 @@ fn bad_date_names_line_and_value() {
 fn missing_columns_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = sentir(&[
+    let o = run(&[
         "report",
         FIXTURE,
         "-o",
@@ -516,7 +503,7 @@ fn missing_columns_are_clear_errors() {
     // No date column under any usual name.
     let input = dir.path().join("nodate.csv");
     std::fs::write(&input, "id,text,sentiment,error\n1,hola,neutral,\n").unwrap();
-    let o = sentir(&[
+    let o = run(&[
         "report",
         input.to_str().unwrap(),
         "-o",
@@ -530,7 +517,7 @@ fn missing_columns_are_clear_errors() {
     );
 
     // Not labelled: no sentiment column.
-    let o = sentir(&[
+    let o = run(&[
         "report",
         "data/inbox_sample.csv",
         "-o",
@@ -544,7 +531,7 @@ fn missing_columns_are_clear_errors() {
     );
 
     // A buyer value no row has.
-    let o = sentir(&[
+    let o = run(&[
         "report",
         FIXTURE,
         "-o",
@@ -577,7 +564,7 @@ fn parquet_schema_and_rows(path: &Path) -> (Vec<(String, arrow_schema::DataType)
 }
 
 fn classify(input: &Path, output: &Path) {
-    let o = sentir(&[
+    let o = run(&[
         "classify",
         input.to_str().unwrap(),
         "-o",
@@ -593,8 +580,6 @@ fn classify(input: &Path, output: &Path) {
         stderr(&o)
     );
 }
-
-const LABEL_COLUMNS: [&str; 10] = sentir::prediction::OUTPUT_COLUMNS;
 
 #[test]
 fn parquet_round_trip_and_report() {
@@ -711,7 +696,7 @@ fn typed_parquet_keeps_its_types() {
     w.close().unwrap();
 
     let out = dir.path().join("typed.labelled.parquet");
-    let o = sentir(&[
+    let o = run(&[
         "classify",
         input.to_str().unwrap(),
         "-o",
@@ -753,7 +738,7 @@ fn typed_parquet_keeps_its_types() {
     assert_eq!(u(&j["response_time"]["overall"]["unanswered"]), 2);
 
     // Parquet cannot be written as CSV: a usage error before any model is loaded.
-    let o = sentir(&[
+    let o = run(&[
         "classify",
         input.to_str().unwrap(),
         "-o",
@@ -956,7 +941,7 @@ fn language_column_splits_sentiment_by_the_given_column() {
     assert_eq!(j["columns"]["language"], "language");
 
     // A column that is not there is a usage error naming the columns.
-    let o = sentir(&[
+    let o = run(&[
         "report",
         input.to_str().unwrap(),
         "-o",

@@ -17,18 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+mod common;
+
+use common::{root, sentir};
+
 /// One Spark at a time: each one starts a JVM and keeps both cores busy.
 static SPARK: Mutex<()> = Mutex::new(());
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sentir() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sentir"));
-    c.env_remove("SENTIR_MODEL");
-    c
-}
 
 /// The environment's Python, or `None` (skipped) with SENTIR_SKIP_SPARK=1.
 fn python_or_skip() -> Option<PathBuf> {

@@ -1,8 +1,8 @@
-//! The page's inline SVG charts: stacked sentiment bars per period, contacts, response
-//! times and one 100 % bar per group. Marks carry `data-*` attributes with the values drawn.
+//! The page's inline SVG charts per period: stacked sentiment bars, contacts, response
+//! times (the bars per group are in [`super::groups`]). Marks carry `data-*` attributes with the values drawn.
 
 use super::super::format::{duration, esc, short_date};
-use super::super::schema::{GroupSentiment, Report};
+use super::super::schema::Report;
 use crate::sentiment::Sentiment;
 use std::fmt::Write;
 
@@ -14,9 +14,6 @@ pub fn colour(s: Sentiment) -> &'static str {
         Sentiment::Positive => "#2f9e61",
     }
 }
-
-/// Most groups (products, languages) drawn in a chart; all are in report.json.
-pub const MAX_GROUPS: usize = 12;
 
 /// A value axis from 0 for values up to `v`: the top and the number of steps, the step
 /// being 1, 2 or 5 × 10^k (at least 1) and at most 5 steps.
@@ -35,7 +32,8 @@ fn nice_axis(v: f64) -> (f64, usize) {
     }
 }
 
-const W: f64 = 960.0;
+/// The width of every chart.
+pub const W: f64 = 960.0;
 
 /// Plot geometry shared by the per-period charts.
 struct Frame {
@@ -145,7 +143,7 @@ fn period_svg<'a>(
     svg
 }
 
-fn svg_open(id: &str, height: f64, label: &str) -> String {
+pub fn svg_open(id: &str, height: f64, label: &str) -> String {
     format!(
         r#"<svg class="chart" id="{id}" viewBox="0 0 {W} {height:.0}" width="100%" role="img" aria-label="{}">"#,
         esc(label)
@@ -331,68 +329,6 @@ pub fn response_chart(r: &Report) -> String {
     svg
 }
 
-/// One horizontal 100 % bar per group (product or language).
-pub fn groups_chart(id: &str, label: &str, groups: &[GroupSentiment]) -> String {
-    let shown = &groups[..groups.len().min(MAX_GROUPS)];
-    let row = 26.0;
-    let (left, right) = (200.0, 60.0);
-    let width = W - left - right;
-    let height = row * shown.len().max(1) as f64 + 8.0;
-    let mut svg = svg_open(id, height, label);
-    for (i, g) in shown.iter().enumerate() {
-        let y = 4.0 + i as f64 * row;
-        let name: String = if g.key.chars().count() > 30 {
-            g.key.chars().take(29).chain(['…']).collect()
-        } else {
-            g.key.clone()
-        };
-        let _ = write!(
-            svg,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" class="label">{}</text>"#,
-            left - 8.0,
-            y + row / 2.0 + 4.0,
-            esc(&name)
-        );
-        let total = g.sentiment.messages.max(1);
-        let mut x = left;
-        for s in Sentiment::ALL {
-            let n = g.sentiment.count(s);
-            if n == 0 {
-                continue;
-            }
-            let w = width * n as f64 / total as f64;
-            let _ = write!(
-                svg,
-                r#"<rect class="bar" data-series="{s}" data-group="{}" data-count="{n}" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{}"><title>{}: {n} of {} {s}</title></rect>"#,
-                esc(&g.key),
-                row - 8.0,
-                colour(s),
-                esc(&g.key),
-                g.sentiment.messages
-            );
-            x += w;
-        }
-        let _ = write!(
-            svg,
-            r#"<text x="{:.1}" y="{:.1}" class="label sub">{}</text>"#,
-            left + width + 6.0,
-            y + row / 2.0 + 4.0,
-            g.sentiment.messages
-        );
-    }
-    svg.push_str("</svg>");
-    if groups.len() > shown.len() {
-        let _ = write!(
-            svg,
-            r#"<p class="note">Showing the {} largest of {}; all are in report.json.</p>"#,
-            shown.len(),
-            groups.len()
-        );
-    }
-    svg
-}
-
-/// "Why buyers write": sentiment per reason (chart), the 4-week trend per reason, reasons
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 //! with `data-rendered="1"` and the number of charts once it has run.
 
 pub mod charts;
+pub mod groups;
 mod reasons;
 mod sections;
 

@@ -1,9 +1,10 @@
 //! The page's "why buyers write" section.
 
 use super::super::format::{esc, pct};
-use super::super::reasons::ReasonsSection;
+use super::super::reasons::{ProductReasons, ReasonsSection};
 use super::super::schema::GroupSentiment;
-use super::charts::{groups_chart, legend, MAX_GROUPS};
+use super::charts::legend;
+use super::groups::{groups_chart, MAX_GROUPS};
 use super::sections::negative_table;
 use std::fmt::Write;
 
@@ -52,25 +53,7 @@ pub fn section(h: &mut String, rs: &ReasonsSection, unit: &str) {
     }
     h.push_str("</tbody></table>");
     if let Some(products) = &rs.by_product {
-        h.push_str(r#"<h3>Reasons per product</h3><table id="reason-products"><thead><tr><th>Product</th><th class="num">Messages</th><th>Top reason</th><th>Reasons</th></tr></thead><tbody>"#);
-        for p in products.iter().take(MAX_GROUPS) {
-            let mut parts: Vec<(&String, &u64)> =
-                p.reasons.iter().filter(|(_, n)| **n > 0).collect();
-            parts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-            let list: Vec<String> = parts
-                .iter()
-                .map(|(r, n)| format!("{} {n}", esc(r)))
-                .collect();
-            let _ = write!(
-                h,
-                r#"<tr><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
-                esc(&p.product),
-                p.messages,
-                esc(&p.top_reason),
-                list.join(", ")
-            );
-        }
-        h.push_str("</tbody></table>");
+        product_table(h, products);
     }
     match &rs.fastest_growing {
         Some(g) => {
@@ -89,4 +72,26 @@ pub fn section(h: &mut String, rs: &ReasonsSection, unit: &str) {
         None => h.push_str(r#"<p class="empty-note">No reason grew in the last 4 weeks.</p>"#),
     }
     h.push_str("</section>");
+}
+
+/// The reasons of each product (the first [`MAX_GROUPS`]), most frequent first.
+fn product_table(h: &mut String, products: &[ProductReasons]) {
+    h.push_str(r#"<h3>Reasons per product</h3><table id="reason-products"><thead><tr><th>Product</th><th class="num">Messages</th><th>Top reason</th><th>Reasons</th></tr></thead><tbody>"#);
+    for p in products.iter().take(MAX_GROUPS) {
+        let mut parts: Vec<(&String, &u64)> = p.reasons.iter().filter(|(_, n)| **n > 0).collect();
+        parts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = parts
+            .iter()
+            .map(|(r, n)| format!("{} {n}", esc(r)))
+            .collect();
+        let _ = write!(
+            h,
+            r#"<tr><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>"#,
+            esc(&p.product),
+            p.messages,
+            esc(&p.top_reason),
+            list.join(", ")
+        );
+    }
+    h.push_str("</tbody></table>");
 }

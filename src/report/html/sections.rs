@@ -4,7 +4,8 @@
 
 use super::super::format::{duration, esc, pct};
 use super::super::schema::{NegativeMessage, Report, SentimentFigures};
-use super::charts::{contacts_chart, groups_chart, legend, response_chart, sentiment_chart};
+use super::charts::{contacts_chart, legend, response_chart, sentiment_chart};
+use super::groups::groups_chart;
 use std::fmt::Write;
 
 /// Buyer sentiment per period.

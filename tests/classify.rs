@@ -2,73 +2,14 @@
 //! bert-3class fixture model (its labels are arbitrary; what is tested is that every row
 //! comes out, in order, unchanged, with valid scores or a clear error).
 
+mod common;
+
 use arrow_array::Array;
-use std::io::Write;
+use common::{
+    fixture_model, input, model, read_csv, run, run_stdin, sentir, stderr, LABEL_COLUMNS,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sentir"));
-    c.env_remove("SENTIR_MODEL");
-    c
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn model() -> String {
-    root()
-        .join("tests/fixtures/models/bert-3class")
-        .display()
-        .to_string()
-}
-
-fn input(name: &str) -> String {
-    root()
-        .join("tests/fixtures/inputs")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("sentir runs")
-}
-
-fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .byte_records()
-        .map(|rec| {
-            rec.unwrap()
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect()
-        })
-        .collect();
-    (header, rows)
-}
-
-/// The label columns, from the library (one list for every test).
-const ADDED: [&str; 10] = sentir::prediction::OUTPUT_COLUMNS;
 
 fn check_labelled(cols: &[String], row: &[String]) {
     let get = |name: &str| &row[cols.iter().position(|c| c == name).unwrap()];
@@ -104,7 +45,7 @@ fn csv_with_bom_crlf_and_quotes_keeps_every_column_and_row() {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    want.extend(ADDED.iter().map(|s| s.to_string()));
+    want.extend(LABEL_COLUMNS.iter().map(|s| s.to_string()));
     assert_eq!(cols, want);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0][1], "Llegó roto, quiero la devolución");
@@ -414,7 +355,7 @@ fn missing_model_is_a_usage_error_and_keeps_the_old_output() {
 #[test]
 fn model_dir_without_weights_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = root().join("tests/fixtures/models/bert-3class");
+    let fixture = fixture_model("bert-3class");
     for f in ["config.json", "tokenizer.json"] {
         std::fs::copy(fixture.join(f), dir.path().join(f)).unwrap();
     }
@@ -495,7 +436,7 @@ fn empty_csv_is_a_clear_error() {
 
 #[test]
 fn two_class_model_never_says_neutral() {
-    let m = root().join("tests/fixtures/models/distilbert-2class");
+    let m = fixture_model("distilbert-2class");
     let o = run_stdin(
         &[
             "classify",
@@ -517,79 +458,10 @@ fn two_class_model_never_says_neutral() {
 }
 
 #[test]
-fn bench_reports_what_it_measured_as_json() {
-    let out = run(&[
-        "bench",
-        &input("bom_crlf.csv"),
-        &input("bad_rows.csv"),
-        "--model",
-        &model(),
-        "--threads",
-        "2",
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows_in = |name: &str| {
-        csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(input(name))
-            .unwrap()
-            .byte_records()
-            .count() as u64
-    };
-    let n = rows_in("bom_crlf.csv") + rows_in("bad_rows.csv");
-    assert_eq!(r["messages"].as_u64().unwrap(), n);
-    let labelled = r["labelled"].as_u64().unwrap();
-    assert_eq!(labelled + r["failed"].as_u64().unwrap(), n);
-    assert!(
-        r["failed"].as_u64().unwrap() > 0,
-        "bad_rows.csv has bad rows"
-    );
-    let l = &r["labels"];
-    let sum: u64 = ["negative", "neutral", "positive"]
-        .iter()
-        .map(|k| l[k].as_u64().unwrap())
-        .sum();
-    assert_eq!(sum, labelled);
-    let waste = r["padding_waste"].as_f64().unwrap();
-    assert!((0.0..1.0).contains(&waste));
-    assert!(r["tokens"].as_u64().unwrap() <= r["padded_tokens"].as_u64().unwrap());
-    assert!(r["batch_p50_ms"].as_f64().unwrap() <= r["batch_p95_ms"].as_f64().unwrap());
-    assert!(r["messages_per_second"].as_f64().unwrap() > 0.0);
-    assert!(r["peak_rss_mib"].as_f64().unwrap() > 0.0);
-    assert_eq!(r["precision"], "fp32");
-}
-
-#[test]
-fn bench_prints_a_table_and_int8_runs() {
-    let out = run(&[
-        "bench",
-        &input("bom_crlf.csv"),
-        "--model",
-        &model(),
-        "--precision",
-        "int8",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let table = String::from_utf8_lossy(&out.stdout);
-    for k in [
-        "throughput",
-        "padding waste",
-        "batch latency",
-        "peak RSS",
-        "model load",
-    ] {
-        assert!(table.contains(k), "no {k} in:\n{table}");
-    }
-    assert!(table.contains("int8 / cpu"), "{table}");
-}
-
-#[test]
 fn int8_on_an_architecture_without_it_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("out.csv");
-    let distil = root().join("tests/fixtures/models/distilbert-2class");
+    let distil = fixture_model("distilbert-2class");
     let out = run(&[
         "classify",
         &input("bom_crlf.csv"),
@@ -727,7 +599,7 @@ fn arrow_stream_flows_batch_by_batch_through_pipes() {
     use arrow_array::cast::AsArray;
     use arrow_ipc::reader::StreamReader;
     use arrow_ipc::writer::StreamWriter;
-    let mut child = bin()
+    let mut child = sentir()
         .args([
             "classify",
             "-",
@@ -897,7 +769,7 @@ fn big_export(dir: &Path, rows: usize, tail: &str) -> PathBuf {
 fn closed_stdout_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let big = big_export(dir.path(), 20_000, "");
-    let mut child = bin()
+    let mut child = sentir()
         .args(["classify", big.to_str().unwrap(), "--model", &model()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -944,7 +816,7 @@ fn signals_stop_a_run_and_keep_the_previous_output() {
     for (sig, code) in [("INT", 130), ("TERM", 143)] {
         let out_path = dir.path().join("out.csv");
         std::fs::write(&out_path, "previous\n").unwrap();
-        let child = bin()
+        let child = sentir()
             .args([
                 "classify",
                 big.to_str().unwrap(),
