@@ -53,7 +53,8 @@ pub fn peak_rss_bytes() -> Option<u64> {
 }
 
 /// Current resident memory of this process (`VmRSS`), in bytes; `None` off Linux.
-pub fn rss_bytes() -> Option<u64> {
+#[cfg(test)]
+fn rss_bytes() -> Option<u64> {
     proc_kib("/proc/self/status", "VmRSS:").map(|k| k * 1024)
 }
 

@@ -18,8 +18,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The accepted date formats, for error messages.
-pub const DATE_FORMATS: &str =
-    "RFC 3339 (2026-10-05T09:14:00Z), YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD";
+const DATE_FORMATS: &str = "RFC 3339 (2026-10-05T09:14:00Z), YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD";
 
 /// How many bad rows an error message lists.
 const MAX_LISTED: usize = 10;
@@ -58,8 +57,6 @@ pub struct Record {
 pub struct LabelledExport {
     /// Input path (or `-`).
     pub input: String,
-    /// Its format.
-    pub format: Format,
     /// What [`Record::line`] counts: `"line"` or `"row"` (Parquet).
     pub unit: &'static str,
     /// The columns used.
@@ -225,7 +222,6 @@ pub fn read_export(input: &str, cols: &ReportColumns, delimiter: u8) -> Result<L
     }
     Ok(LabelledExport {
         input: input.to_string(),
-        format,
         unit,
         columns: g.resolved,
         records,

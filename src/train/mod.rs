@@ -320,7 +320,7 @@ impl Run<'_> {
             if let Some(b) = &self.bar {
                 b.set_message(format!("epoch {epoch}/{} loss {mean:.4}", self.cfg.epochs));
                 b.inc(1);
-            } else if self.cfg.progress && self.step % 100 == 0 {
+            } else if self.cfg.progress && self.step.is_multiple_of(100) {
                 eprintln!(
                     "sentir: step {}/{}, epoch {epoch}, mean loss {mean:.4}, {:.1} rows/s",
                     self.step,
