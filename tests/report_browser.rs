@@ -93,6 +93,7 @@ fn chromium_or_skip() -> Option<PathBuf> {
 }
 
 #[test]
+// Longer than 80 lines: one browser run, then a flat list of checks on what it drew.
 fn charts_render_in_headless_chromium() {
     let Some(bin) = chromium_or_skip() else {
         return;

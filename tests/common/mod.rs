@@ -5,6 +5,9 @@
 // Each test file is its own crate and uses only some of these.
 #![allow(dead_code)]
 
+pub mod report;
+pub mod train;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -113,4 +116,21 @@ pub fn setup_done() -> bool {
     }
     assert!(there, "no {}: run `make setup`", model.display());
     true
+}
+
+/// The Python of `make spark-setup`'s environment, or `None` (the test returns early) with
+/// `SENTIR_SKIP_SPARK=1`; without both the test fails saying to run `make spark-setup`.
+pub fn spark_python_or_skip() -> Option<PathBuf> {
+    let py = root().join(".venv-spark/bin/python");
+    if py.exists() {
+        return Some(py);
+    }
+    if std::env::var("SENTIR_SKIP_SPARK").as_deref() == Ok("1") {
+        eprintln!("skipped: no .venv-spark and SENTIR_SKIP_SPARK=1");
+        return None;
+    }
+    panic!(
+        "no {}: run `make spark-setup` (or set SENTIR_SKIP_SPARK=1)",
+        py.display()
+    );
 }
