@@ -22,6 +22,7 @@ const MAX_ERRORS_SHOWN: usize = 200;
 /// The page's style sheet (the leading line break keeps the page as it was written).
 const STYLE: &str = concat!("\n", include_str!("report.css"));
 
+/// The inline script: marks the page rendered, with the number of charts and marks.
 const SCRIPT: &str = r#"
 (function () {
   var charts = document.querySelectorAll('svg.chart');
