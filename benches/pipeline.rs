@@ -7,8 +7,9 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use sentir::batch::{collate, plan, BatchLimits};
-use sentir::classify::set_threads;
+use sentir::load::set_threads;
 use sentir::model::{Model, Precision};
+use sentir::sysinfo::default_threads;
 use sentir::tokenize::TextEncoder;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,11 +34,7 @@ fn messages() -> Vec<String> {
 }
 
 fn benches(c: &mut Criterion) {
-    set_threads(
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-    );
+    set_threads(default_threads());
     let dir = model_dir();
     let texts = messages();
     let encoder = TextEncoder::from_file(&dir.join("tokenizer.json"), 256).expect("tokenizer");

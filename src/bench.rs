@@ -2,13 +2,15 @@
 //! discarded, measured: messages/s, tokens/s, padding waste, batch latency, peak memory and
 //! model load time.
 
-use crate::classify::{set_threads, RunConfig};
 use crate::error::Result;
 use crate::io::open_source;
 use crate::io::{Row, RowSink, RowSource};
+use crate::load::{set_threads, RunConfig};
 use crate::pipeline;
 use crate::prediction::Outcome;
 use crate::progress::Progress;
+use crate::report::stats::nearest_rank;
+use crate::sentiment::{Sentiment, SentimentCounts};
 use crate::sysinfo::{peak_rss_bytes, Machine};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -33,17 +35,6 @@ pub struct BenchConfig {
     pub text_column: Option<String>,
     /// Model, threads, precision, batching.
     pub run: RunConfig,
-}
-
-/// Messages per sentiment.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct LabelCounts {
-    /// Labelled negative.
-    pub negative: u64,
-    /// Labelled neutral.
-    pub neutral: u64,
-    /// Labelled positive.
-    pub positive: u64,
 }
 
 /// What a bench run measured.
@@ -74,7 +65,7 @@ pub struct BenchReport {
     /// Rows with an error.
     pub failed: u64,
     /// Labels given.
-    pub labels: LabelCounts,
+    pub labels: SentimentCounts,
     /// Real tokens sent to the model.
     pub tokens: u64,
     /// Tokens including padding.
@@ -173,8 +164,8 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
         padded_tokens: s.padded_tokens,
         padding_waste: s.padding_waste(),
         batches: lat.len(),
-        batch_p50_ms: percentile(&lat, 0.50) * 1e3,
-        batch_p95_ms: percentile(&lat, 0.95) * 1e3,
+        batch_p50_ms: percentile(&lat, 50) * 1e3,
+        batch_p95_ms: percentile(&lat, 95) * 1e3,
         forward_seconds: lat.iter().map(Duration::as_secs_f64).sum(),
         load_seconds: load.as_secs_f64(),
         run_seconds: secs,
@@ -185,13 +176,9 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
     })
 }
 
-/// Nearest-rank percentile of sorted durations, in seconds (0 when empty).
-pub fn percentile(sorted: &[Duration], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64()
+/// The nearest-rank percentile `p` (0–100) of sorted durations, in seconds (0 when empty).
+pub fn percentile(sorted: &[Duration], p: u32) -> f64 {
+    nearest_rank(sorted, p).map_or(0.0, |d| d.as_secs_f64())
 }
 
 impl BenchReport {
@@ -299,12 +286,12 @@ impl RowSource for ChainSource {
 struct CountingSink([AtomicU64; 3]);
 
 impl CountingSink {
-    fn counts(&self) -> LabelCounts {
-        let get = |i: usize| self.0[i].load(Ordering::Relaxed);
-        LabelCounts {
-            negative: get(0),
-            neutral: get(1),
-            positive: get(2),
+    fn counts(&self) -> SentimentCounts {
+        let get = |s: Sentiment| self.0[s.index()].load(Ordering::Relaxed);
+        SentimentCounts {
+            negative: get(Sentiment::Negative),
+            neutral: get(Sentiment::Neutral),
+            positive: get(Sentiment::Positive),
         }
     }
 }
@@ -332,10 +319,10 @@ mod tests {
     fn nearest_rank_percentiles() {
         let ms = |v: u64| Duration::from_millis(v);
         let lat: Vec<Duration> = (1..=20).map(ms).collect();
-        assert_eq!(percentile(&lat, 0.5), 0.010);
-        assert_eq!(percentile(&lat, 0.95), 0.019);
-        assert_eq!(percentile(&lat[..1], 0.95), 0.001);
-        assert_eq!(percentile(&[], 0.5), 0.0);
+        assert_eq!(percentile(&lat, 50), 0.010);
+        assert_eq!(percentile(&lat, 95), 0.019);
+        assert_eq!(percentile(&lat[..1], 95), 0.001);
+        assert_eq!(percentile(&[], 50), 0.0);
     }
 
     #[test]

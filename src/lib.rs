@@ -13,6 +13,7 @@ pub mod eval;
 pub mod io;
 pub mod langeval;
 pub mod langid;
+pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod prediction;

@@ -1,4 +1,5 @@
-//! Progress on stderr: messages/s and ETA, only when stderr is a terminal.
+//! Progress on stderr, only when stderr is a terminal: messages/s and ETA of a run, or the
+//! steps of a training run.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -13,19 +14,14 @@ pub struct Progress {
 impl Progress {
     /// Shown only when `enabled` and stderr is a terminal. `total_bytes` gives an ETA.
     pub fn new(enabled: bool, total_bytes: Option<u64>) -> Progress {
-        let bar = (enabled && std::io::stderr().is_terminal()).then(|| match total_bytes {
-            Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr())
-                .with_style(
-                    ProgressStyle::with_template(
-                        "{bar:30} {percent:>3}% {msg} elapsed {elapsed_precise} ETA {eta}",
-                    )
-                    .expect("valid template"),
-                ),
-            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-                ProgressStyle::with_template("{spinner} {msg} elapsed {elapsed_precise}")
-                    .expect("valid template"),
+        let bar = match total_bytes {
+            Some(n) => terminal_bar(
+                enabled,
+                Some(n),
+                "{bar:30} {percent:>3}% {msg} elapsed {elapsed_precise} ETA {eta}",
             ),
-        });
+            None => terminal_bar(enabled, None, "{spinner} {msg} elapsed {elapsed_precise}"),
+        };
         Progress {
             bar,
             start: Instant::now(),
@@ -51,4 +47,22 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// A bar over `total` training steps (`None` unless `enabled` and stderr is a terminal).
+pub fn step_bar(enabled: bool, total: u64) -> Option<ProgressBar> {
+    terminal_bar(
+        enabled,
+        Some(total),
+        "{bar:30} {pos}/{len} steps {msg} {per_sec} ETA {eta}",
+    )
+}
+
+/// A bar (of `len`, else a spinner) drawn on stderr with `template`, when `enabled` and
+/// stderr is a terminal.
+fn terminal_bar(enabled: bool, len: Option<u64>, template: &str) -> Option<ProgressBar> {
+    (enabled && std::io::stderr().is_terminal()).then(|| {
+        ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr())
+            .with_style(ProgressStyle::with_template(template).expect("valid template"))
+    })
 }

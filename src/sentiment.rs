@@ -52,6 +52,53 @@ impl Sentiment {
     }
 }
 
+/// Messages per sentiment: the one tally of labels (report figures, bench counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SentimentCounts {
+    /// Negative messages.
+    pub negative: u64,
+    /// Neutral messages.
+    pub neutral: u64,
+    /// Positive messages.
+    pub positive: u64,
+}
+
+impl SentimentCounts {
+    /// Counts one message.
+    pub fn add(&mut self, s: Sentiment) {
+        *self.get_mut(s) += 1;
+    }
+
+    /// Adds another set of counts.
+    pub fn merge(&mut self, o: &SentimentCounts) {
+        for s in Sentiment::ALL {
+            *self.get_mut(s) += o.get(s);
+        }
+    }
+
+    /// All messages counted.
+    pub fn total(&self) -> u64 {
+        self.negative + self.neutral + self.positive
+    }
+
+    /// The count of one sentiment.
+    pub fn get(&self, s: Sentiment) -> u64 {
+        match s {
+            Sentiment::Negative => self.negative,
+            Sentiment::Neutral => self.neutral,
+            Sentiment::Positive => self.positive,
+        }
+    }
+
+    fn get_mut(&mut self, s: Sentiment) -> &mut u64 {
+        match s {
+            Sentiment::Negative => &mut self.negative,
+            Sentiment::Neutral => &mut self.neutral,
+            Sentiment::Positive => &mut self.positive,
+        }
+    }
+}
+
 impl fmt::Display for Sentiment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -32,13 +32,19 @@ impl Machine {
             .unwrap_or(0.0);
         Machine {
             cpu,
-            cores: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1),
+            cores: default_threads(),
             memory_gib,
             os: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
         }
     }
+}
+
+/// The logical cores available to this process (1 when unknown): the default thread count
+/// of every command.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 /// Peak resident memory of this process so far (`VmHWM`), in bytes; `None` off Linux.
@@ -47,7 +53,8 @@ pub fn peak_rss_bytes() -> Option<u64> {
 }
 
 /// Current resident memory of this process (`VmRSS`), in bytes; `None` off Linux.
-pub fn rss_bytes() -> Option<u64> {
+#[cfg(test)]
+fn rss_bytes() -> Option<u64> {
     proc_kib("/proc/self/status", "VmRSS:").map(|k| k * 1024)
 }
 

@@ -4,12 +4,11 @@
 //! model beside itself and classifies. Needs `make dist` (run by `make test`) and
 //! `unshare -m` (root, as in CI); `SENTIR_SKIP_DIST=1` skips.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+
+use common::root;
 
 #[test]
 fn bundle_runs_from_anywhere_without_the_build_tree() {

@@ -4,14 +4,11 @@
 use sentir::batch::collate;
 use sentir::model::{Model, Precision};
 use sentir::tokenize::TextEncoder;
-use std::path::PathBuf;
 use tch::{Device, Tensor};
 
-fn dir(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/models")
-        .join(name)
-}
+mod common;
+
+use common::fixture_model;
 
 #[derive(serde::Deserialize)]
 struct Expected {
@@ -30,7 +27,7 @@ fn logits(model: &Model, ids: &[Vec<i64>]) -> Vec<Vec<f32>> {
 }
 
 fn check(name: &str) {
-    let d = dir(name);
+    let d = fixture_model(name);
     let exp: Expected =
         serde_json::from_str(&std::fs::read_to_string(d.join("expected.json")).unwrap()).unwrap();
     let enc = TextEncoder::from_file(&d.join("tokenizer.json"), exp.max_length).unwrap();
@@ -109,9 +106,13 @@ fn xlmr_int8_is_close_to_fp32() {
 
 #[test]
 fn distilbert_int8_is_refused_with_a_reason() {
-    let err = Model::load_with_precision(&dir("distilbert-2class"), Device::Cpu, Precision::Int8)
-        .err()
-        .expect("distilbert has no int8 mode");
+    let err = Model::load_with_precision(
+        &fixture_model("distilbert-2class"),
+        Device::Cpu,
+        Precision::Int8,
+    )
+    .err()
+    .expect("distilbert has no int8 mode");
     assert!(err.to_string().contains("int8"), "{err}");
 }
 

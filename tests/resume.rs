@@ -3,22 +3,12 @@
 //! that belongs to another input, model or options is refused. The tiny bert-3class fixture
 //! model, one thread (scores are then independent of the machine's load).
 
+mod common;
+
+use common::{model, sentir as bin};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sentir"));
-    c.env_remove("SENTIR_MODEL");
-    c
-}
-
-fn model() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/models/bert-3class")
-        .display()
-        .to_string()
-}
 
 /// A small deterministic generator (the test must not depend on a seed-less RNG).
 struct Lcg(u64);

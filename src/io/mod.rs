@@ -6,6 +6,7 @@ pub mod arrow_values;
 pub mod atomic;
 pub mod batch_sink;
 pub mod batches;
+pub mod cell;
 pub mod csv;
 pub mod jsonl;
 pub mod labelled;

@@ -6,63 +6,22 @@
 //! sentiment and (when those columns are used) a sender and a thread id, or the report
 //! stops with an error listing the first bad lines.
 
+use super::columns::{Getters, ReportColumns, ResolvedColumns};
 use crate::error::{Result, SentirError};
 use crate::io::arrow_values::column_strings;
-use crate::io::open_source;
-use crate::io::{Format, Payload, Row};
+use crate::io::cell::{cell, column_names, Column};
+use crate::io::{open_source, Format, Payload, Row};
 use crate::sentiment::Sentiment;
 use arrow_array::RecordBatch;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Date column names tried, case-insensitively and in this order, without `--date-column`.
-pub const DATE_COLUMN_CANDIDATES: [&str; 4] = ["date", "sent_at", "created_at", "timestamp"];
-
 /// The accepted date formats, for error messages.
-pub const DATE_FORMATS: &str =
-    "RFC 3339 (2026-10-05T09:14:00Z), YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD";
+const DATE_FORMATS: &str = "RFC 3339 (2026-10-05T09:14:00Z), YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DD";
 
 /// How many bad rows an error message lists.
 const MAX_LISTED: usize = 10;
-
-/// The columns the report reads (names as given on the command line).
-#[derive(Clone, Debug, Default)]
-pub struct ReportColumns {
-    /// Date column; `None` tries [`DATE_COLUMN_CANDIDATES`].
-    pub date: Option<String>,
-    /// Product column (per-product sections are left out without it).
-    pub product: Option<String>,
-    /// Thread / conversation id column (threads and response times need it).
-    pub thread: Option<String>,
-    /// Sender column (without it every row counts as a buyer message).
-    pub sender: Option<String>,
-    /// The sender value that marks buyer messages (compared case-insensitively).
-    pub buyer_value: String,
-    /// Text column, for quoting messages (auto-detected like `classify` does).
-    pub text: Option<String>,
-    /// Language column the sentiment is split by [default: `language`, classify's].
-    pub language: Option<String>,
-}
-
-/// The columns actually used, as named in the file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct ResolvedColumns {
-    /// The date column.
-    pub date: String,
-    /// The product column, if any.
-    pub product: Option<String>,
-    /// The thread column, if any.
-    pub thread: Option<String>,
-    /// The sender column, if any.
-    pub sender: Option<String>,
-    /// The sender value of buyer messages (only with a sender column).
-    pub buyer_value: Option<String>,
-    /// The column quoted in the report as the message text, if found.
-    pub text: Option<String>,
-    /// The column the sentiment is split by language with, if any.
-    pub language: Option<String>,
-}
 
 /// One row of the labelled export.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,13 +52,11 @@ pub struct Record {
     pub error: Option<String>,
 }
 
-/// A labelled export, read.
+/// A labelled export (the output of `sentir classify`), read for the report.
 #[derive(Clone, Debug)]
-pub struct Labelled {
+pub struct LabelledExport {
     /// Input path (or `-`).
     pub input: String,
-    /// Its format.
-    pub format: Format,
     /// What [`Record::line`] counts: `"line"` or `"row"` (Parquet).
     pub unit: &'static str,
     /// The columns used.
@@ -130,114 +87,6 @@ pub fn parse_date(s: &str) -> Option<NaiveDateTime> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
-/// How to find a column in a row.
-#[derive(Clone, Debug)]
-enum Getter {
-    /// By position (CSV fields, Parquet columns).
-    Index(usize),
-    /// By key (JSONL objects).
-    Key(String),
-}
-
-/// Finds `wanted` among `names`: exact, else case-insensitive.
-fn position(names: &[String], wanted: &str) -> Option<usize> {
-    names
-        .iter()
-        .position(|c| c == wanted)
-        .or_else(|| names.iter().position(|c| c.eq_ignore_ascii_case(wanted)))
-}
-
-/// The getters for every column the report uses, resolved against the file's column names.
-struct Getters {
-    resolved: ResolvedColumns,
-    date: Getter,
-    product: Option<Getter>,
-    thread: Option<Getter>,
-    sender: Option<Getter>,
-    text: Option<Getter>,
-    sentiment: Getter,
-    p_negative: Option<Getter>,
-    language: Option<Getter>,
-    reason: Option<Getter>,
-    error: Option<Getter>,
-}
-
-impl Getters {
-    fn resolve(names: &[String], cols: &ReportColumns, by_key: bool) -> Result<Getters> {
-        let listing = || names.join(", ");
-        let make = |i: usize| {
-            if by_key {
-                Getter::Key(names[i].clone())
-            } else {
-                Getter::Index(i)
-            }
-        };
-        let required = |name: &str, flag: &str| -> Result<usize> {
-            position(names, name).ok_or_else(|| {
-                SentirError::Usage(format!(
-                    "column {name:?} ({flag}) not found; the columns are: {}",
-                    listing()
-                ))
-            })
-        };
-        let date = match &cols.date {
-            Some(d) => required(d, "--date-column")?,
-            None => DATE_COLUMN_CANDIDATES
-                .iter()
-                .find_map(|c| position(names, c))
-                .ok_or_else(|| {
-                    SentirError::Usage(format!(
-                        "no date column found (tried {}; use --date-column NAME); the columns are: {}",
-                        DATE_COLUMN_CANDIDATES.join(", "),
-                        listing()
-                    ))
-                })?,
-        };
-        let optional = |c: &Option<String>, flag: &str| -> Result<Option<usize>> {
-            c.as_deref().map(|name| required(name, flag)).transpose()
-        };
-        let product = optional(&cols.product, "--product-column")?;
-        let thread = optional(&cols.thread, "--thread-column")?;
-        let sender = optional(&cols.sender, "--sender-column")?;
-        let sentiment = position(names, "sentiment").ok_or_else(|| {
-            SentirError::Usage(format!(
-                "column \"sentiment\" not found: report reads the output of `sentir classify`; the columns are: {}",
-                listing()
-            ))
-        })?;
-        let text = match &cols.text {
-            Some(t) => Some(required(t, "--text-column")?),
-            None => crate::io::find_text_column(names, None).ok(),
-        };
-        let label = |n: &str| position(names, n);
-        let language = match &cols.language {
-            Some(l) => Some(required(l, "--language-column")?),
-            None => label("language"),
-        };
-        Ok(Getters {
-            resolved: ResolvedColumns {
-                date: names[date].clone(),
-                product: product.map(|i| names[i].clone()),
-                thread: thread.map(|i| names[i].clone()),
-                sender: sender.map(|i| names[i].clone()),
-                buyer_value: sender.map(|_| cols.buyer_value.clone()),
-                text: text.map(|i| names[i].clone()),
-                language: language.map(|i| names[i].clone()),
-            },
-            date: make(date),
-            product: product.map(make),
-            thread: thread.map(make),
-            sender: sender.map(make),
-            text: text.map(make),
-            sentiment: make(sentiment),
-            p_negative: label("p_negative").map(make),
-            language: language.map(make),
-            reason: label("reason").map(make),
-            error: label("error").map(make),
-        })
-    }
-}
-
 /// Column values of Parquet batches as text, computed once per batch and column.
 #[derive(Default)]
 struct ArrowCells {
@@ -264,23 +113,23 @@ impl ArrowCells {
         };
         Ok(values[row].clone())
     }
-}
 
-/// A trimmed, non-empty cell value.
-fn cell(row: &Row, g: &Getter, arrow: &mut ArrowCells) -> Result<Option<String>> {
-    let v = match (&row.payload, g) {
-        (Payload::Fields(rec), Getter::Index(i)) => {
-            rec.get(*i).map(|b| String::from_utf8_lossy(b).into_owned())
+    /// A trimmed, non-empty cell value (Arrow columns converted once per batch).
+    fn cell(&mut self, row: &Row, column: &Column) -> Result<Option<String>> {
+        let v = match (&row.payload, column) {
+            (Payload::Arrow { batch, row }, Column::Index(i)) => self.get(batch, *i, *row)?,
+            _ => cell(row, column).map_err(SentirError::Usage)?,
+        };
+        Ok(v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+    }
+
+    /// As [`ArrowCells::cell`], `None` for a column the file does not have.
+    fn opt(&mut self, row: &Row, column: &Option<Column>) -> Result<Option<String>> {
+        match column {
+            Some(c) => self.cell(row, c),
+            None => Ok(None),
         }
-        (Payload::Object(o), Getter::Key(k)) => match o.get(k) {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(v) => Some(v.to_string()),
-        },
-        (Payload::Arrow { batch, row }, Getter::Index(i)) => arrow.get(batch, *i, *row)?,
-        _ => None,
-    };
-    Ok(v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+    }
 }
 
 /// Bad rows found while reading: counted, the first few kept for the error message.
@@ -297,11 +146,34 @@ impl Problems {
             self.listed.push(msg);
         }
     }
+
+    /// The usage error listing the problems of `input`, if there are any.
+    fn check(&self, input: &str) -> Result<()> {
+        if self.count == 0 {
+            return Ok(());
+        }
+        let mut msg = format!(
+            "{input}: {} problem{} in the rows:",
+            self.count,
+            if self.count == 1 { "" } else { "s" }
+        );
+        for p in &self.listed {
+            msg.push_str("\n  ");
+            msg.push_str(p);
+        }
+        if self.count > self.listed.len() {
+            msg.push_str(&format!(
+                "\n  … and {} more",
+                self.count - self.listed.len()
+            ));
+        }
+        Err(SentirError::Usage(msg))
+    }
 }
 
 /// Reads a labelled export. Missing columns, unreadable dates and rows with neither a
 /// label nor an error are usage errors (exit code 2) naming the column or the lines.
-pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result<Labelled> {
+pub fn read_export(input: &str, cols: &ReportColumns, delimiter: u8) -> Result<LabelledExport> {
     let (mut source, format, _) = open_source(input, None, cols.text.as_deref(), delimiter)?;
     if format == Format::Text {
         return Err(SentirError::Usage(format!(
@@ -309,23 +181,16 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
         )));
     }
     let unit = if format.is_columnar() { "row" } else { "line" };
-    let header: Option<Vec<String>> = match (source.columns(), source.arrow_schema()) {
-        (Some(c), _) => Some(
-            c.iter()
-                .map(|h| String::from_utf8_lossy(h).into_owned())
-                .collect(),
-        ),
-        (None, Some(s)) => Some(s.fields().iter().map(|f| f.name().clone()).collect()),
-        (None, None) => None,
-    };
-    let mut getters = header
-        .as_ref()
-        .map(|h| Getters::resolve(h, cols, false))
+    let mut getters = column_names(source.as_ref())
+        .map(|h| Getters::resolve(&h, cols, false))
         .transpose()?;
-    let mut arrow = ArrowCells::default();
-    let mut problems = Problems::default();
+    let mut reader = RowReader {
+        unit,
+        arrow: ArrowCells::default(),
+        problems: Problems::default(),
+        sender_values: Vec::new(),
+    };
     let mut records = Vec::new();
-    let mut sender_values: Vec<String> = Vec::new();
     while let Some(row) = source.next_row()? {
         if getters.is_none() {
             // JSONL: the first object's keys are the columns.
@@ -334,109 +199,14 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
                 getters = Some(Getters::resolve(&keys, cols, true)?);
             }
         }
-        let line = row.at.number();
-        let Some(g) = getters.as_ref() else {
-            problems.add(format!("{unit} {line}: not a JSON object"));
-            continue;
-        };
-        let get = |x: &Getter, arrow: &mut ArrowCells| cell(&row, x, arrow);
-        let opt = |x: &Option<Getter>, arrow: &mut ArrowCells| -> Result<Option<String>> {
-            match x {
-                Some(x) => cell(&row, x, arrow),
-                None => Ok(None),
-            }
-        };
-        let error = match (&row.payload, opt(&g.error, &mut arrow)?) {
-            (Payload::Raw(_), _) => Some(
-                row.text
-                    .as_ref()
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| format!("{unit} {line}: not a JSON object")),
-            ),
-            (_, e) => e,
-        };
-        let date_raw = get(&g.date, &mut arrow)?;
-        let time = date_raw.as_deref().and_then(parse_date);
-        let sender = opt(&g.sender, &mut arrow)?;
-        let thread = opt(&g.thread, &mut arrow)?;
-        let sentiment_raw = get(&g.sentiment, &mut arrow)?;
-        let sentiment = sentiment_raw.as_deref().and_then(Sentiment::parse);
-        if error.is_none() {
-            let date_col = &g.resolved.date;
-            match (&date_raw, time) {
-                (None, _) => {
-                    problems.add(format!("{unit} {line}: empty date in column {date_col:?}"))
-                }
-                (Some(d), None) => problems.add(format!(
-                    "{unit} {line}: bad date {d:?} in column {date_col:?} (expected {DATE_FORMATS})"
-                )),
-                _ => {}
-            }
-            match (&sentiment_raw, sentiment) {
-                (None, _) => problems.add(format!(
-                    "{unit} {line}: no sentiment and no error (is this the output of `sentir classify`?)"
-                )),
-                (Some(s), None) => problems.add(format!(
-                    "{unit} {line}: sentiment {s:?} is not negative, neutral or positive"
-                )),
-                _ => {}
-            }
-            if let (Some(c), None) = (&g.resolved.sender, &sender) {
-                problems.add(format!("{unit} {line}: empty sender in column {c:?}"));
-            }
-            if let (Some(c), None) = (&g.resolved.thread, &thread) {
-                problems.add(format!("{unit} {line}: empty thread id in column {c:?}"));
-            }
+        match getters.as_ref() {
+            Some(g) => records.push(reader.record(&row, g)?),
+            None => reader
+                .problems
+                .add(format!("{unit} {}: not a JSON object", row.at.number())),
         }
-        let buyer = match (&sender, &g.resolved.buyer_value) {
-            (Some(s), Some(b)) => s.eq_ignore_ascii_case(b),
-            (None, Some(_)) => false,
-            (_, None) => true,
-        };
-        if let Some(s) = &sender {
-            if sender_values.len() < 20 && !sender_values.contains(s) {
-                sender_values.push(s.clone());
-            }
-        }
-        records.push(Record {
-            line,
-            time,
-            product: opt(&g.product, &mut arrow)?,
-            thread,
-            buyer,
-            sentiment: if error.is_none() { sentiment } else { None },
-            p_negative: opt(&g.p_negative, &mut arrow)?.and_then(|v| v.parse().ok()),
-            language: opt(&g.language, &mut arrow)?
-                .map(|l| crate::langid::normalize_given(&l).into_owned())
-                .filter(|l| !l.is_empty()),
-            reason: opt(&g.reason, &mut arrow)?.filter(|r| !r.is_empty()),
-            text: match (&row.text, &g.text) {
-                (Ok(t), _) => Some(t.clone()),
-                (Err(_), Some(t)) => cell(&row, t, &mut arrow)?,
-                (Err(_), None) => None,
-            },
-            error,
-        });
     }
-    if problems.count > 0 {
-        let mut msg = format!(
-            "{input}: {} problem{} in the rows:",
-            problems.count,
-            if problems.count == 1 { "" } else { "s" }
-        );
-        for p in &problems.listed {
-            msg.push_str("\n  ");
-            msg.push_str(p);
-        }
-        if problems.count > problems.listed.len() {
-            msg.push_str(&format!(
-                "\n  … and {} more",
-                problems.count - problems.listed.len()
-            ));
-        }
-        return Err(SentirError::Usage(msg));
-    }
+    reader.problems.check(input)?;
     let Some(g) = getters else {
         return Err(SentirError::Usage(format!(
             "{input}: no rows (no JSON object to take the columns from)"
@@ -446,17 +216,134 @@ pub fn read_labelled(input: &str, cols: &ReportColumns, delimiter: u8) -> Result
         if !records.is_empty() && !records.iter().any(|r| r.buyer) {
             return Err(SentirError::Usage(format!(
                 "no row has sender {b:?} in column {col:?} (values seen: {}); use --buyer-value",
-                sender_values.join(", ")
+                reader.sender_values.join(", ")
             )));
         }
     }
-    Ok(Labelled {
+    Ok(LabelledExport {
         input: input.to_string(),
-        format,
         unit,
         columns: g.resolved,
         records,
     })
+}
+
+/// Turns rows into records, noting the bad ones.
+struct RowReader {
+    unit: &'static str,
+    arrow: ArrowCells,
+    problems: Problems,
+    /// The first distinct sender values, for the message when none is the buyer's.
+    sender_values: Vec<String>,
+}
+
+impl RowReader {
+    /// The record of one row.
+    fn record(&mut self, row: &Row, g: &Getters) -> Result<Record> {
+        let error = match (&row.payload, self.arrow.opt(row, &g.error)?) {
+            (Payload::Raw(_), _) => Some(
+                row.text
+                    .as_ref()
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| {
+                        format!("{} {}: not a JSON object", self.unit, row.at.number())
+                    }),
+            ),
+            (_, e) => e,
+        };
+        let date_raw = self.arrow.cell(row, &g.date)?;
+        let time = date_raw.as_deref().and_then(parse_date);
+        let sender = self.arrow.opt(row, &g.sender)?;
+        let thread = self.arrow.opt(row, &g.thread)?;
+        let sentiment_raw = self.arrow.cell(row, &g.sentiment)?;
+        let sentiment = sentiment_raw.as_deref().and_then(Sentiment::parse);
+        if error.is_none() {
+            let found = Found {
+                date: (&date_raw, time.is_some()),
+                sentiment: (&sentiment_raw, sentiment.is_some()),
+                sender: &sender,
+                thread: &thread,
+            };
+            self.check(row.at.number(), g, found);
+        }
+        let buyer = match (&sender, &g.resolved.buyer_value) {
+            (Some(s), Some(b)) => s.eq_ignore_ascii_case(b),
+            (None, Some(_)) => false,
+            (_, None) => true,
+        };
+        if let Some(s) = &sender {
+            if self.sender_values.len() < 20 && !self.sender_values.contains(s) {
+                self.sender_values.push(s.clone());
+            }
+        }
+        Ok(Record {
+            line: row.at.number(),
+            time,
+            product: self.arrow.opt(row, &g.product)?,
+            thread,
+            buyer,
+            sentiment: if error.is_none() { sentiment } else { None },
+            p_negative: self
+                .arrow
+                .opt(row, &g.p_negative)?
+                .and_then(|v| v.parse().ok()),
+            language: self
+                .arrow
+                .opt(row, &g.language)?
+                .map(|l| crate::langid::normalize_given(&l).into_owned())
+                .filter(|l| !l.is_empty()),
+            reason: self.arrow.opt(row, &g.reason)?.filter(|r| !r.is_empty()),
+            text: match (&row.text, &g.text) {
+                (Ok(t), _) => Some(t.clone()),
+                (Err(_), Some(t)) => self.arrow.cell(row, t)?,
+                (Err(_), None) => None,
+            },
+            error,
+        })
+    }
+
+    /// Notes what a row without an error lacks: a readable date, a sentiment, a sender or
+    /// thread id where those columns are used.
+    fn check(&mut self, line: u64, g: &Getters, found: Found) {
+        let unit = self.unit;
+        let date_col = &g.resolved.date;
+        match found.date {
+            (None, _) => self
+                .problems
+                .add(format!("{unit} {line}: empty date in column {date_col:?}")),
+            (Some(d), false) => self.problems.add(format!(
+                "{unit} {line}: bad date {d:?} in column {date_col:?} (expected {DATE_FORMATS})"
+            )),
+            _ => {}
+        }
+        match found.sentiment {
+            (None, _) => self.problems.add(format!(
+                "{unit} {line}: no sentiment and no error (is this the output of `sentir classify`?)"
+            )),
+            (Some(s), false) => self.problems.add(format!(
+                "{unit} {line}: sentiment {s:?} is not negative, neutral or positive"
+            )),
+            _ => {}
+        }
+        if let (Some(c), None) = (&g.resolved.sender, found.sender) {
+            self.problems
+                .add(format!("{unit} {line}: empty sender in column {c:?}"));
+        }
+        if let (Some(c), None) = (&g.resolved.thread, found.thread) {
+            self.problems
+                .add(format!("{unit} {line}: empty thread id in column {c:?}"));
+        }
+    }
+}
+
+/// What a row holds of the values every labelled row needs: the raw date and sentiment
+/// with whether they parse, the sender and the thread id.
+struct Found<'a> {
+    date: (&'a Option<String>, bool),
+    sentiment: (&'a Option<String>, bool),
+    sender: &'a Option<String>,
+    thread: &'a Option<String>,
 }
 
 #[cfg(test)]
@@ -499,36 +386,5 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn missing_columns_are_named() {
-        let names: Vec<String> = ["id", "sent_at", "text", "sentiment"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let cols = ReportColumns {
-            product: Some("product".into()),
-            buyer_value: "buyer".into(),
-            ..Default::default()
-        };
-        let e = Getters::resolve(&names, &cols, false).err().unwrap();
-        assert_eq!(e.exit_code(), 2);
-        assert!(
-            e.to_string()
-                .contains("\"product\" (--product-column) not found"),
-            "{e}"
-        );
-        assert!(
-            e.to_string().contains("id, sent_at, text, sentiment"),
-            "{e}"
-        );
-        let cols = ReportColumns {
-            buyer_value: "buyer".into(),
-            ..Default::default()
-        };
-        let g = Getters::resolve(&names, &cols, false).unwrap();
-        assert_eq!(g.resolved.date, "sent_at");
-        assert_eq!(g.resolved.text.as_deref(), Some("text"));
     }
 }

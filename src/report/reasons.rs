@@ -3,10 +3,13 @@
 //! reasons per product, and the most negative messages of the fastest-growing reason.
 
 use super::data::Record;
-use super::stats::{round4, share, week_start, Counts};
-use super::{day, key_or, most_negative_first, NegativeMessage, SentimentFigures, TOP_NEGATIVE};
+use super::format::{day, key_or};
+use super::schema::{NegativeMessage, SentimentFigures};
+use super::sentiment::most_negative;
+use super::stats::{round4, share, week_start};
+use super::Basis;
 use crate::model::heads::REASONS;
-use crate::sentiment::Sentiment;
+use crate::sentiment::{Sentiment, SentimentCounts};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -102,14 +105,14 @@ pub struct ReasonsSection {
     pub fastest_growing: Option<FastestGrowing>,
 }
 
-/// The section from labelled buyer messages (record, date, sentiment) and the trend weeks
-/// (`window`, `previous`: Mondays, oldest first); `None` when no message has a reason.
-pub fn build(
-    labelled: &[(&Record, NaiveDate, Sentiment)],
-    weeks: Option<&(Vec<NaiveDate>, Vec<NaiveDate>)>,
-    has_product: bool,
-) -> Option<ReasonsSection> {
-    let rows: Vec<(&Record, NaiveDate, Sentiment, usize)> = labelled
+/// A labelled buyer message with a reason: record, day, sentiment, index into [`REASONS`].
+type ReasonRow<'a> = (&'a Record, NaiveDate, Sentiment, usize);
+
+/// The section from the labelled buyer messages and the trend weeks; `None` when no
+/// message has a reason.
+pub fn build(b: &Basis) -> Option<ReasonsSection> {
+    let rows: Vec<ReasonRow> = b
+        .labelled
         .iter()
         .filter_map(|&(r, d, s)| {
             let i = REASONS
@@ -121,80 +124,107 @@ pub fn build(
     if rows.is_empty() {
         return None;
     }
-    let in_weeks = |d: NaiveDate, w: &[NaiveDate]| w.contains(&week_start(d));
-    let (window, previous): (&[NaiveDate], &[NaiveDate]) = match weeks {
+    let (window, previous): (&[NaiveDate], &[NaiveDate]) = match &b.window {
         Some((w, p)) => (w, p),
         None => (&[], &[]),
     };
-    let by_reason: Vec<ReasonFigures> = REASONS
+    let by_reason: Vec<ReasonFigures> = (0..REASONS.len())
+        .map(|i| reason_figures(i, &rows, window, previous))
+        .collect();
+    let fastest_growing = fastest_growing(&by_reason, &rows, window);
+    Some(ReasonsSection {
+        scope: "labelled buyer messages with a reason (errors and empty reasons left out)".into(),
+        messages: rows.len() as u64,
+        by_product: b.has_product().then(|| by_product(&rows)),
+        by_reason,
+        fastest_growing,
+    })
+}
+
+fn in_weeks(d: NaiveDate, weeks: &[NaiveDate]) -> bool {
+    weeks.contains(&week_start(d))
+}
+
+/// The figures of reason `i` (of [`REASONS`]) over `rows`.
+fn reason_figures(
+    i: usize,
+    rows: &[ReasonRow],
+    window: &[NaiveDate],
+    previous: &[NaiveDate],
+) -> ReasonFigures {
+    let mine: Vec<&ReasonRow> = rows.iter().filter(|r| r.3 == i).collect();
+    let mut counts = SentimentCounts::default();
+    let (mut last, mut prev) = (WindowFigures::default(), WindowFigures::default());
+    let mut per_week: BTreeMap<NaiveDate, WindowFigures> = window
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let mine: Vec<_> = rows.iter().filter(|r| r.3 == i).collect();
-            let mut counts = Counts::default();
-            let (mut last, mut prev) = (WindowFigures::default(), WindowFigures::default());
-            let mut per_week: BTreeMap<NaiveDate, WindowFigures> = window
-                .iter()
-                .map(|w| (*w, WindowFigures::default()))
-                .collect();
-            for &&(_, d, s, _) in &mine {
-                counts.add(s);
-                if in_weeks(d, window) {
-                    last.add(s);
-                    if let Some(w) = per_week.get_mut(&week_start(d)) {
-                        w.add(s);
-                    }
-                } else if in_weeks(d, previous) {
-                    prev.add(s);
-                }
+        .map(|w| (*w, WindowFigures::default()))
+        .collect();
+    for &&(_, d, s, _) in &mine {
+        counts.add(s);
+        if in_weeks(d, window) {
+            last.add(s);
+            if let Some(w) = per_week.get_mut(&week_start(d)) {
+                w.add(s);
             }
-            ReasonFigures {
-                reason: name.to_string(),
-                share: share(mine.len() as u64, rows.len() as u64),
-                sentiment: counts.into(),
-                weeks: per_week
-                    .into_iter()
-                    .map(|(w, figures)| ReasonWeek {
-                        week: day(w),
-                        figures,
-                    })
+        } else if in_weeks(d, previous) {
+            prev.add(s);
+        }
+    }
+    ReasonFigures {
+        reason: REASONS[i].to_string(),
+        share: share(mine.len() as u64, rows.len() as u64),
+        sentiment: counts.into(),
+        weeks: per_week
+            .into_iter()
+            .map(|(w, figures)| ReasonWeek {
+                week: day(w),
+                figures,
+            })
+            .collect(),
+        last_4_weeks: last,
+        previous_4_weeks: prev,
+        messages_change: last.messages as i64 - prev.messages as i64,
+        negative_share_change: match (last.negative_share, prev.negative_share) {
+            (Some(a), Some(b)) => Some(round4(a - b)),
+            _ => None,
+        },
+    }
+}
+
+/// Messages per reason for each product, most messages first.
+fn by_product(rows: &[ReasonRow]) -> Vec<ProductReasons> {
+    let mut m: BTreeMap<String, [u64; REASONS.len()]> = BTreeMap::new();
+    for &(r, _, _, i) in rows {
+        m.entry(key_or(&r.product, "(none)")).or_default()[i] += 1;
+    }
+    let mut v: Vec<ProductReasons> = m
+        .into_iter()
+        .map(|(product, counts)| {
+            let top = (0..counts.len()).fold(0, |b, k| if counts[k] > counts[b] { k } else { b });
+            ProductReasons {
+                product,
+                messages: counts.iter().sum(),
+                reasons: REASONS
+                    .iter()
+                    .zip(counts)
+                    .map(|(r, n)| (r.to_string(), n))
                     .collect(),
-                last_4_weeks: last,
-                previous_4_weeks: prev,
-                messages_change: last.messages as i64 - prev.messages as i64,
-                negative_share_change: match (last.negative_share, prev.negative_share) {
-                    (Some(a), Some(b)) => Some(round4(a - b)),
-                    _ => None,
-                },
+                top_reason: REASONS[top].to_string(),
             }
         })
         .collect();
-    let by_product = has_product.then(|| {
-        let mut m: BTreeMap<String, [u64; REASONS.len()]> = BTreeMap::new();
-        for &(r, _, _, i) in &rows {
-            m.entry(key_or(&r.product, "(none)")).or_default()[i] += 1;
-        }
-        let mut v: Vec<ProductReasons> = m
-            .into_iter()
-            .map(|(product, counts)| {
-                let top =
-                    (0..counts.len()).fold(0, |b, k| if counts[k] > counts[b] { k } else { b });
-                ProductReasons {
-                    product,
-                    messages: counts.iter().sum(),
-                    reasons: REASONS
-                        .iter()
-                        .zip(counts)
-                        .map(|(r, n)| (r.to_string(), n))
-                        .collect(),
-                    top_reason: REASONS[top].to_string(),
-                }
-            })
-            .collect();
-        v.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.product.cmp(&b.product)));
-        v
-    });
-    let fastest_growing = by_reason
+    v.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.product.cmp(&b.product)));
+    v
+}
+
+/// The reason that grew most (ties: first in the list) with its most negative messages of
+/// the last 4 weeks; `None` when none grew.
+fn fastest_growing(
+    by_reason: &[ReasonFigures],
+    rows: &[ReasonRow],
+    window: &[NaiveDate],
+) -> Option<FastestGrowing> {
+    let (i, f) = by_reason
         .iter()
         .enumerate()
         .filter(|(_, f)| f.messages_change > 0)
@@ -202,28 +232,14 @@ pub fn build(
             a.1.messages_change
                 .cmp(&b.1.messages_change)
                 .then(b.0.cmp(&a.0))
-        })
-        .map(|(i, f)| {
-            let mut neg: Vec<&(&Record, NaiveDate, Sentiment, usize)> = rows
-                .iter()
-                .filter(|r| r.3 == i && r.2 == Sentiment::Negative && in_weeks(r.1, window))
-                .collect();
-            neg.sort_by(|a, b| most_negative_first(a.0, b.0));
-            FastestGrowing {
-                reason: f.reason.clone(),
-                messages_change: f.messages_change,
-                top_negative: neg
-                    .iter()
-                    .take(TOP_NEGATIVE)
-                    .map(|(r, _, _, _)| NegativeMessage::of(r))
-                    .collect(),
-            }
-        });
-    Some(ReasonsSection {
-        scope: "labelled buyer messages with a reason (errors and empty reasons left out)".into(),
-        messages: rows.len() as u64,
-        by_reason,
-        by_product,
-        fastest_growing,
+        })?;
+    let negative = rows
+        .iter()
+        .filter(|r| r.3 == i && r.2 == Sentiment::Negative && in_weeks(r.1, window))
+        .map(|r| r.0);
+    Some(FastestGrowing {
+        reason: f.reason.clone(),
+        messages_change: f.messages_change,
+        top_negative: most_negative(negative),
     })
 }

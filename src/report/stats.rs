@@ -10,7 +10,7 @@
 //!   value at 1-based rank ⌈p·n/100⌉ (so the median of 4 values is the 2nd, and p90 of 10
 //!   values is the 9th). Every reported percentile is one of the observed values.
 
-use crate::sentiment::Sentiment;
+use crate::sentiment::{Sentiment, SentimentCounts};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -69,54 +69,6 @@ pub fn periods(first: NaiveDate, last: NaiveDate, period: Period) -> Vec<NaiveDa
     out
 }
 
-/// Messages per sentiment.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Negative messages.
-    pub negative: u64,
-    /// Neutral messages.
-    pub neutral: u64,
-    /// Positive messages.
-    pub positive: u64,
-}
-
-impl Counts {
-    /// Counts one message.
-    pub fn add(&mut self, s: Sentiment) {
-        match s {
-            Sentiment::Negative => self.negative += 1,
-            Sentiment::Neutral => self.neutral += 1,
-            Sentiment::Positive => self.positive += 1,
-        }
-    }
-
-    /// Adds another set of counts.
-    pub fn merge(&mut self, o: &Counts) {
-        self.negative += o.negative;
-        self.neutral += o.neutral;
-        self.positive += o.positive;
-    }
-
-    /// All messages counted.
-    pub fn total(&self) -> u64 {
-        self.negative + self.neutral + self.positive
-    }
-
-    /// The count of one sentiment.
-    pub fn get(&self, s: Sentiment) -> u64 {
-        match s {
-            Sentiment::Negative => self.negative,
-            Sentiment::Neutral => self.neutral,
-            Sentiment::Positive => self.positive,
-        }
-    }
-
-    /// The share of one sentiment (`None` when nothing was counted), rounded to 4 decimals.
-    pub fn share(&self, s: Sentiment) -> Option<f64> {
-        share(self.get(s), self.total())
-    }
-}
-
 /// `part / whole` rounded to 4 decimals; `None` when `whole` is 0.
 pub fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| round4(part as f64 / whole as f64))
@@ -128,8 +80,10 @@ pub fn round4(x: f64) -> f64 {
 }
 
 /// Counts sentiments per key.
-pub fn count_by<K: Ord>(items: impl IntoIterator<Item = (K, Sentiment)>) -> BTreeMap<K, Counts> {
-    let mut out: BTreeMap<K, Counts> = BTreeMap::new();
+pub fn count_by<K: Ord>(
+    items: impl IntoIterator<Item = (K, Sentiment)>,
+) -> BTreeMap<K, SentimentCounts> {
+    let mut out: BTreeMap<K, SentimentCounts> = BTreeMap::new();
     for (k, s) in items {
         out.entry(k).or_default().add(s);
     }
@@ -176,7 +130,7 @@ pub fn response_times(msgs: &[Message]) -> Vec<Option<Option<i64>>> {
 
 /// The nearest-rank percentile `p` (0–100) of `sorted` (ascending): the value at 1-based
 /// rank ⌈p·n/100⌉, at least 1. `None` for no values.
-pub fn nearest_rank(sorted: &[i64], p: u32) -> Option<i64> {
+pub fn nearest_rank<T: Copy>(sorted: &[T], p: u32) -> Option<T> {
     let n = sorted.len() as u64;
     if n == 0 {
         return None;
@@ -261,15 +215,16 @@ mod tests {
         ]);
         assert_eq!(
             by["a"],
-            Counts {
+            SentimentCounts {
                 negative: 2,
                 neutral: 1,
                 positive: 0
             }
         );
-        assert_eq!(by["a"].share(Negative), Some(0.6667));
-        assert_eq!(by["b"].share(Positive), Some(1.0));
-        assert_eq!(Counts::default().share(Negative), None);
+        let share_of = |c: &SentimentCounts, s| share(c.get(s), c.total());
+        assert_eq!(share_of(&by["a"], Negative), Some(0.6667));
+        assert_eq!(share_of(&by["b"], Positive), Some(1.0));
+        assert_eq!(share_of(&SentimentCounts::default(), Negative), None);
     }
 
     #[test]
@@ -282,7 +237,7 @@ mod tests {
         assert_eq!(nearest_rank(&[7], 90), Some(7));
         assert_eq!(nearest_rank(&[1, 2, 3, 4], 50), Some(2));
         assert_eq!(nearest_rank(&[10, 20, 30], 90), Some(30));
-        assert_eq!(nearest_rank(&[], 50), None);
+        assert_eq!(nearest_rank::<i64>(&[], 50), None);
     }
 
     #[test]

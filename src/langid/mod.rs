@@ -6,11 +6,15 @@
 //! messages Afrikaans or Esperanto; limited to the languages an export can hold, the same
 //! models are right far more often (the measured figures are in the README).
 
+mod source;
+mod words;
+
+pub use source::{normalize_given, LanguageSource, RowLanguage};
+pub use words::{letter_count, words_to_detect};
+
 use crate::error::{Result, SentirError};
-use crate::io::{Payload, Row, RowSource};
 use lingua::Language;
-use std::borrow::Cow;
-use std::sync::Arc;
+use words::head;
 
 /// The code written when the detector is not confident (ISO 639-2 "undetermined").
 pub const UNDETERMINED: &str = "und";
@@ -21,24 +25,19 @@ pub const UNDETERMINED: &str = "und";
 pub const MIN_LETTERS: usize = 4;
 
 /// The language is detected from a message's first this many characters (cut at a space):
-/// the detector's time grows with the length, its answers did not change past ≈160
-/// characters on the corpus (447 characters on average) or on UMSAB val.
+/// the detector's time grows with the length, its answers do not past that (measured: the
+/// README's Language section).
 pub const MAX_CHARS: usize = 240;
 
 /// The lowest confidence (lingua's normalised score of the most probable language, 0–1)
-/// that is reported; below it the message gets [`UNDETERMINED`]. Measured on UMSAB val and
-/// the corpus's train and val splits (see the README): below 0.25 the detector's answers
-/// were right only about half the time (11 of 23), from 0.25 to 0.3 three times in four,
-/// above 0.5 99.8%.
+/// that is reported; below it the message gets [`UNDETERMINED`] (how it was chosen: the
+/// README's Language section).
 pub const MIN_CONFIDENCE: f64 = 0.25;
 
 /// How much more likely than each other language a message is taken to be Spanish or
 /// Portuguese before reading it, the languages most of the sellers' messages are in: the
-/// detector's confidences are multiplied by it and normalised again. Measured on UMSAB val
-/// and the corpus's train and val splits: 1.5 turns ambiguous short Spanish messages
-/// (`odio esto`: Italian 0.36 without it) to Spanish and keeps every language's accuracy
-/// within a point; 2 took Italian below 97%; favouring Spanish alone took Portuguese tweets
-/// called Spanish from 1.2% to 2.5%.
+/// detector's confidences are multiplied by it and normalised again (how it was chosen: the
+/// README's Language section).
 pub const PRIOR: [(Language, f64); 2] = [(Language::Spanish, 1.5), (Language::Portuguese, 1.5)];
 
 fn apply_prior(values: &mut [(Language, f64)]) {
@@ -77,10 +76,8 @@ pub const LANGUAGES: [(&str, Language, &str); 16] = [
 ];
 
 /// A first, quick look (whatlang, restricted to the same languages) is kept when its
-/// confidence reaches this; lingua reads the rest. Measured on UMSAB val, the buyer messages
-/// and the corpus's train and val splits: at 0.9, 0.95 and 0.99 the figures against lingua
-/// alone did not change but for one Spanish corpus text more and one Portuguese text less
-/// right, and detection took ≈40% of lingua's time alone.
+/// confidence reaches this; lingua reads the rest (what it changes and saves: the README's
+/// Language section).
 pub const QUICK_MIN_CONFIDENCE: f64 = 0.95;
 
 /// whatlang's name of each of [`LANGUAGES`], in the same order.
@@ -233,187 +230,6 @@ impl Detector {
     }
 }
 
-/// A language value given in the input (`--language-column`), as written to the output's
-/// `language` column: trimmed; a two-letter code, alone or as the first part of a locale
-/// (`ES`, `es-MX`, `pt_BR`), in lower case; an English language name of the default set
-/// (`Spanish`, as UMSAB writes them) as its code; anything else unchanged.
-pub fn normalize_given(value: &str) -> Cow<'_, str> {
-    let v = value.trim();
-    let primary = v.split(['-', '_']).next().unwrap_or("");
-    if primary.len() == 2 && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-        let code = primary.to_ascii_lowercase();
-        if let Some(l) = LANGUAGES.iter().find(|l| l.0 == code) {
-            return Cow::Borrowed(l.0);
-        }
-        return Cow::Owned(code);
-    }
-    if let Some(l) = LANGUAGES.iter().find(|l| l.2.eq_ignore_ascii_case(v)) {
-        return Cow::Borrowed(l.0);
-    }
-    Cow::Borrowed(v)
-}
-
-/// The part of `text` the language is detected from: its words without links
-/// (`https://…`, `www.…`), e-mail addresses and @mentions (anything with an `@`),
-/// #hashtags and a retweet's leading `RT`: mostly names, brands and English whatever the
-/// message's language. A text with no other words is read from its hashtags (without `#`).
-pub fn words_to_detect(text: &str) -> Cow<'_, str> {
-    let skip = |w: &str| {
-        let lower = w.get(..5).map(str::to_ascii_lowercase);
-        w.starts_with('#')
-            || w.contains('@')
-            || w.contains("://")
-            || lower.as_deref() == Some("http:")
-            || lower.as_deref() == Some("https")
-            || w.eq_ignore_ascii_case("http")
-            || lower.as_deref().is_some_and(|l| l.starts_with("www."))
-    };
-    let trimmed = text.trim_start();
-    let rest = match trimmed.strip_prefix("RT ") {
-        Some(r) if r.trim_start().starts_with('@') => r,
-        _ => text,
-    };
-    if rest.len() == text.len() && !text.split_whitespace().any(skip) {
-        return Cow::Borrowed(text);
-    }
-    let kept: Vec<&str> = rest.split_whitespace().filter(|w| !skip(w)).collect();
-    if kept.iter().any(|w| w.chars().any(char::is_alphabetic)) {
-        return Cow::Owned(kept.join(" "));
-    }
-    let tags: Vec<&str> = rest
-        .split_whitespace()
-        .filter_map(|w| w.strip_prefix('#'))
-        .collect();
-    Cow::Owned(tags.join(" "))
-}
-
-/// At most the first `max` characters of `text`, cut at a space when there is one.
-fn head(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        None => text,
-        Some((end, _)) => {
-            let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
-            &text[..cut]
-        }
-    }
-}
-
-/// Letters in `text`, a Chinese, Japanese or Korean character counting as two (one of them
-/// often is a word).
-pub fn letter_count(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF => 2,
-            _ if c.is_alphabetic() => 1,
-            _ => 0,
-        })
-        .sum()
-}
-
-/// Where the output's `language` column comes from.
-#[derive(Clone, Debug)]
-pub enum LanguageSource {
-    /// Left empty (`--no-language`).
-    Off,
-    /// Detected from the text.
-    Detect(Arc<Detector>),
-    /// Taken from this input column or key (`--language-column`); nothing is detected.
-    Column(String),
-}
-
-impl Default for LanguageSource {
-    /// Detection over the default set of languages.
-    fn default() -> Self {
-        LanguageSource::Detect(Arc::new(Detector::default_set()))
-    }
-}
-
-impl LanguageSource {
-    /// Checks a given column against the input's columns (CSV header, Parquet schema; JSONL
-    /// keys are looked up row by row): a column that is not there is a usage error naming
-    /// the columns that are.
-    pub fn resolve(&self, source: &dyn RowSource) -> Result<RowLanguage> {
-        let name = match self {
-            LanguageSource::Off => return Ok(RowLanguage::Off),
-            LanguageSource::Detect(d) => return Ok(RowLanguage::Detect(d.clone())),
-            LanguageSource::Column(name) => name,
-        };
-        let names: Option<Vec<String>> = if let Some(schema) = source.arrow_schema() {
-            Some(schema.fields().iter().map(|f| f.name().clone()).collect())
-        } else {
-            source.columns().map(|cols| {
-                cols.iter()
-                    .map(|c| String::from_utf8_lossy(c).into_owned())
-                    .collect()
-            })
-        };
-        let Some(names) = names else {
-            return Ok(RowLanguage::Key(name.clone()));
-        };
-        let index = names
-            .iter()
-            .position(|c| c == name)
-            .or_else(|| names.iter().position(|c| c.eq_ignore_ascii_case(name)))
-            .ok_or_else(|| {
-                SentirError::Usage(format!(
-                    "language column {name:?} not found; the columns are: {}",
-                    names.join(", ")
-                ))
-            })?;
-        Ok(RowLanguage::Field(index))
-    }
-}
-
-/// [`LanguageSource`] resolved against one input: what each row's language is.
-#[derive(Clone, Debug)]
-pub enum RowLanguage {
-    /// None.
-    Off,
-    /// Detected.
-    Detect(Arc<Detector>),
-    /// The value of this field (CSV, text, Parquet column index).
-    Field(usize),
-    /// The value of this JSON key.
-    Key(String),
-}
-
-impl RowLanguage {
-    /// The language of a row whose text is `text` (`None` with `--no-language`, or when the
-    /// given column is empty or null).
-    pub fn of(&self, row: &Row, text: &str) -> Option<Cow<'static, str>> {
-        let given = match self {
-            RowLanguage::Off => return None,
-            RowLanguage::Detect(d) => return Some(Cow::Borrowed(d.detect(text))),
-            RowLanguage::Field(i) => field_value(&row.payload, *i),
-            RowLanguage::Key(k) => match &row.payload {
-                Payload::Object(map) => match map.get(k) {
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(serde_json::Value::String(s)) => Some(s.clone()),
-                    Some(other) => Some(other.to_string()),
-                },
-                _ => None,
-            },
-        }?;
-        let v = normalize_given(&given);
-        (!v.is_empty()).then(|| Cow::Owned(v.into_owned()))
-    }
-}
-
-fn field_value(payload: &Payload, i: usize) -> Option<String> {
-    match payload {
-        Payload::Fields(rec) => rec.get(i).map(|b| String::from_utf8_lossy(b).into_owned()),
-        Payload::Arrow { batch, row } => {
-            let col = batch.columns().get(i)?.slice(*row, 1);
-            crate::io::arrow_values::column_strings(&col)
-                .ok()?
-                .into_iter()
-                .next()
-                .flatten()
-        }
-        Payload::Object(_) | Payload::Raw(_) => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,25 +303,11 @@ mod tests {
 
     #[test]
     fn links_mentions_and_hashtags_are_left_out() {
-        assert_eq!(
-            words_to_detect("RT @user: ¡Qué día! #MasterChefBR http https://t.co/x www.x.es a@b.c"),
-            "¡Qué día!"
-        );
-        assert_eq!(words_to_detect("sin nada raro"), "sin nada raro");
-        assert_eq!(
-            words_to_detect("#Encontro @user #MaisVoce"),
-            "Encontro MaisVoce"
-        );
-        assert_eq!(words_to_detect("https://x.y/pedido @user"), "");
         assert_eq!(DETECTOR.detect("odio esto #BlackFriday @amazonhelp"), "es");
     }
 
     #[test]
     fn long_texts_are_read_from_their_head() {
-        assert_eq!(head("uno dos tres", 7), "uno");
-        assert_eq!(head("unodostres", 4), "unod");
-        assert_eq!(head("ñandú", 10), "ñandú");
-        assert_eq!(head("ññññ ññ", 5), "ññññ");
         let long = format!(
             "{} {}",
             "El pedido llegó roto. ".repeat(20),
@@ -516,11 +318,6 @@ mod tests {
 
     #[test]
     fn letters_are_counted_cjk_twice() {
-        assert_eq!(letter_count("ok 123!"), 2);
-        assert_eq!(letter_count("谢谢"), 4);
-        assert_eq!(letter_count("감사"), 4);
-        assert_eq!(letter_count("ありがとう"), 10);
-        assert_eq!(letter_count("шрифт"), 5);
         assert_eq!(DETECTOR.detect("谢谢"), "zh");
     }
 
@@ -563,16 +360,5 @@ mod tests {
         assert!(parse_languages("sv").is_err(), "not in the built-in set");
         assert!(parse_languages(" , ").is_err());
         assert_eq!(parse_languages("es,es,en").unwrap(), ["es", "en"]);
-    }
-
-    #[test]
-    fn given_values_are_normalised_to_codes_where_clear() {
-        assert_eq!(normalize_given(" ES "), "es");
-        assert_eq!(normalize_given("es-MX"), "es");
-        assert_eq!(normalize_given("pt_BR"), "pt");
-        assert_eq!(normalize_given("Spanish"), "es");
-        assert_eq!(normalize_given("sv"), "sv");
-        assert_eq!(normalize_given("Klingon"), "Klingon");
-        assert_eq!(normalize_given(""), "");
     }
 }

@@ -1,0 +1,198 @@
+//! Option groups and values shared by several commands (model and batching, language
+//! detection, labelled-file columns, formats and periods) and what they turn into.
+
+use clap::{Args, ValueEnum};
+use sentir::batch::BatchLimits;
+use sentir::io::labelled::LabelledColumns;
+use sentir::io::Format;
+use sentir::langid::{self, LanguageSource};
+use sentir::load::{self, RunConfig};
+use sentir::model::{self, Precision};
+use sentir::pipeline::PipelineOptions;
+use sentir::report::stats::Period;
+use sentir::sysinfo::default_threads;
+use sentir::tokenize::LongText;
+use sentir::SentirError;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Csv,
+    Jsonl,
+    Text,
+    Parquet,
+    /// Arrow IPC stream
+    Arrow,
+}
+
+impl FormatArg {
+    pub fn format(self) -> Option<Format> {
+        match self {
+            FormatArg::Auto => None,
+            FormatArg::Csv => Some(Format::Csv),
+            FormatArg::Jsonl => Some(Format::Jsonl),
+            FormatArg::Text => Some(Format::Text),
+            FormatArg::Parquet => Some(Format::Parquet),
+            FormatArg::Arrow => Some(Format::Arrow),
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ModelArgs {
+    /// Model directory (config.json, tokenizer.json, model.safetensors) [default: $SENTIR_MODEL or models/default]
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// cpu, cuda or cuda:N (CUDA needs a CUDA build of libtorch 2.4)
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+    /// Threads for tokenization and libtorch [default: all cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Most messages per forward pass
+    #[arg(long, default_value_t = 32)]
+    pub batch_size: usize,
+    /// Most padded tokens per forward pass
+    #[arg(long, default_value_t = 8192)]
+    pub max_batch_tokens: usize,
+    /// Longest message in tokens; longer ones are truncated (capped at the model's limit)
+    #[arg(long, default_value_t = 256)]
+    pub max_length: usize,
+    /// fp32 (exact), or int8 (dynamic quantization of the encoder, CPU only, faster)
+    #[arg(long, value_enum, default_value = "fp32")]
+    pub precision: PrecisionArg,
+    /// Messages over --max-length: overlapping chunks whose probabilities are averaged, or
+    /// only their first tokens
+    #[arg(long, value_enum, default_value = "chunk")]
+    pub long: LongArg,
+    /// Leave the reason and reason_score columns empty (and skip the reason head)
+    #[arg(long)]
+    pub no_reason: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LongArg {
+    Chunk,
+    Truncate,
+}
+
+impl LongArg {
+    pub fn long(self) -> LongText {
+        match self {
+            LongArg::Chunk => LongText::Chunk,
+            LongArg::Truncate => LongText::Truncate,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PrecisionArg {
+    Fp32,
+    Int8,
+}
+
+impl PrecisionArg {
+    pub fn precision(self) -> Precision {
+        match self {
+            PrecisionArg::Fp32 => Precision::Fp32,
+            PrecisionArg::Int8 => Precision::Int8,
+        }
+    }
+}
+
+impl ModelArgs {
+    pub fn model_dir(&self) -> PathBuf {
+        self.model.clone().unwrap_or_else(load::default_model_dir)
+    }
+    pub fn threads(&self) -> usize {
+        self.threads.unwrap_or_else(default_threads)
+    }
+    pub fn run_config(&self, language: LanguageSource) -> Result<RunConfig, SentirError> {
+        Ok(RunConfig {
+            model_dir: self.model_dir(),
+            device: model::parse_device(&self.device)?,
+            threads: self.threads(),
+            max_length: self.max_length,
+            precision: self.precision.precision(),
+            pipeline: PipelineOptions {
+                limits: self.limits()?,
+                language,
+                long: self.long.long(),
+                reason: !self.no_reason,
+                ..Default::default()
+            },
+        })
+    }
+    pub fn limits(&self) -> Result<BatchLimits, SentirError> {
+        if self.batch_size == 0 || self.max_batch_tokens == 0 {
+            return Err(SentirError::Usage(
+                "--batch-size and --max-batch-tokens must be positive".into(),
+            ));
+        }
+        Ok(BatchLimits {
+            max_rows: self.batch_size,
+            max_tokens: self.max_batch_tokens,
+        })
+    }
+}
+
+#[derive(Args)]
+pub struct LanguageArgs {
+    /// Do not detect languages (the language column stays empty)
+    #[arg(long)]
+    pub no_language: bool,
+    /// Detect only these languages, ISO 639-1 codes, comma-separated [default: es,pt,en,fr,de,it,nl,ca,pl,ar,tr,ru,zh,ja,ko,hi]
+    #[arg(long, value_name = "CODES", conflicts_with = "no_language")]
+    pub languages: Option<String>,
+}
+
+impl LanguageArgs {
+    /// Detection over --languages (validated), or nothing with --no-language.
+    pub fn source(&self) -> Result<LanguageSource, SentirError> {
+        if self.no_language {
+            return Ok(LanguageSource::Off);
+        }
+        let detector = match &self.languages {
+            Some(spec) => langid::Detector::new(&langid::parse_languages(spec)?),
+            None => langid::Detector::default_set(),
+        };
+        Ok(LanguageSource::Detect(std::sync::Arc::new(detector)))
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PeriodArg {
+    Day,
+    Week,
+}
+
+impl PeriodArg {
+    pub fn period(self) -> Period {
+        match self {
+            PeriodArg::Day => Period::Day,
+            PeriodArg::Week => Period::Week,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ExampleColumnArgs {
+    /// Column (CSV) or key (JSONL) holding the message [default: text, message, …]
+    #[arg(long)]
+    pub text_column: Option<String>,
+    /// Column holding the label (negative/neutral/positive or 0/1/2) [default: label, else sentiment]
+    #[arg(long)]
+    pub label_column: Option<String>,
+}
+
+impl ExampleColumnArgs {
+    /// The columns to read, with `group` scored separately.
+    pub fn columns(&self, group: Option<String>) -> LabelledColumns {
+        LabelledColumns {
+            text: self.text_column.clone(),
+            label: self.label_column.clone(),
+            group,
+        }
+    }
+}
