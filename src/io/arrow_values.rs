@@ -3,8 +3,9 @@
 //! formatted).
 
 use arrow_array::cast::AsArray;
+use arrow_array::temporal_conversions;
 use arrow_array::types::{
-    Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
@@ -25,50 +26,12 @@ pub fn is_text_type(dt: &DataType) -> bool {
 /// column has a time zone, since Arrow stores those in UTC; without one, the wall-clock time
 /// and no offset). The error names an unsupported type.
 pub fn column_strings(col: &dyn Array) -> std::result::Result<Vec<Option<String>>, String> {
-    fn prim<T: arrow_array::ArrowPrimitiveType>(col: &dyn Array) -> Vec<Option<String>>
-    where
-        T::Native: ToString,
-    {
-        col.as_primitive::<T>()
-            .iter()
-            .map(|v| v.map(|x| x.to_string()))
-            .collect()
-    }
-    fn ts<T: arrow_array::ArrowPrimitiveType<Native = i64>>(
-        col: &dyn Array,
-        utc: bool,
-    ) -> Vec<Option<String>> {
-        let fmt = if utc {
-            "%Y-%m-%dT%H:%M:%S%.fZ"
-        } else {
-            "%Y-%m-%dT%H:%M:%S%.f"
-        };
-        col.as_primitive::<T>()
-            .iter()
-            .map(|v| {
-                v.and_then(arrow_array::temporal_conversions::as_datetime::<T>)
-                    .map(|d| d.format(fmt).to_string())
-            })
-            .collect()
-    }
     let dt = col.data_type();
     Ok(match dt {
         DataType::Null => vec![None; col.len()],
-        DataType::Utf8 => col
-            .as_string::<i32>()
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect(),
-        DataType::LargeUtf8 => col
-            .as_string::<i64>()
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect(),
-        DataType::Utf8View => col
-            .as_string_view()
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect(),
+        DataType::Utf8 => strings(col.as_string::<i32>().iter()),
+        DataType::LargeUtf8 => strings(col.as_string::<i64>().iter()),
+        DataType::Utf8View => strings(col.as_string_view().iter()),
         DataType::Boolean => col
             .as_boolean()
             .iter()
@@ -84,51 +47,91 @@ pub fn column_strings(col: &dyn Array) -> std::result::Result<Vec<Option<String>
         DataType::UInt64 => prim::<UInt64Type>(col),
         DataType::Float32 => prim::<Float32Type>(col),
         DataType::Float64 => prim::<Float64Type>(col),
-        DataType::Date32 => col
-            .as_primitive::<arrow_array::types::Date32Type>()
-            .iter()
-            .map(|v| {
-                v.and_then(arrow_array::temporal_conversions::date32_to_datetime)
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-            })
-            .collect(),
-        DataType::Date64 => col
-            .as_primitive::<Date64Type>()
-            .iter()
-            .map(|v| {
-                v.and_then(arrow_array::temporal_conversions::date64_to_datetime)
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-            })
-            .collect(),
+        DataType::Date32 => dates(
+            col.as_primitive::<Date32Type>().iter(),
+            temporal_conversions::date32_to_datetime,
+        ),
+        DataType::Date64 => dates(
+            col.as_primitive::<Date64Type>().iter(),
+            temporal_conversions::date64_to_datetime,
+        ),
         DataType::Timestamp(unit, tz) => {
             let utc = tz.is_some();
             match unit {
-                TimeUnit::Second => ts::<TimestampSecondType>(col, utc),
-                TimeUnit::Millisecond => ts::<TimestampMillisecondType>(col, utc),
-                TimeUnit::Microsecond => ts::<TimestampMicrosecondType>(col, utc),
-                TimeUnit::Nanosecond => ts::<TimestampNanosecondType>(col, utc),
+                TimeUnit::Second => timestamps::<TimestampSecondType>(col, utc),
+                TimeUnit::Millisecond => timestamps::<TimestampMillisecondType>(col, utc),
+                TimeUnit::Microsecond => timestamps::<TimestampMicrosecondType>(col, utc),
+                TimeUnit::Nanosecond => timestamps::<TimestampNanosecondType>(col, utc),
             }
         }
-        DataType::Dictionary(_, _) => {
-            let dict = col.as_any_dictionary();
-            let values = column_strings(dict.values().as_ref())?;
-            if values.is_empty() {
-                vec![None; col.len()]
-            } else {
-                let keys = dict.normalized_keys();
-                (0..col.len())
-                    .map(|i| {
-                        if col.is_null(i) {
-                            None
-                        } else {
-                            values.get(keys[i]).cloned().flatten()
-                        }
-                    })
-                    .collect()
-            }
-        }
+        DataType::Dictionary(_, _) => dictionary(col)?,
         other => return Err(other.to_string()),
     })
+}
+
+fn strings<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Vec<Option<String>> {
+    values.map(|v| v.map(str::to_string)).collect()
+}
+
+fn prim<T: arrow_array::ArrowPrimitiveType>(col: &dyn Array) -> Vec<Option<String>>
+where
+    T::Native: ToString,
+{
+    col.as_primitive::<T>()
+        .iter()
+        .map(|v| v.map(|x| x.to_string()))
+        .collect()
+}
+
+/// Dates as `YYYY-MM-DD`.
+fn dates<N>(
+    values: impl Iterator<Item = Option<N>>,
+    to_datetime: fn(N) -> Option<chrono::NaiveDateTime>,
+) -> Vec<Option<String>> {
+    values
+        .map(|v| {
+            v.and_then(to_datetime)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+        })
+        .collect()
+}
+
+/// Timestamps as RFC 3339, with `Z` for columns with a time zone (stored in UTC).
+fn timestamps<T: arrow_array::ArrowPrimitiveType<Native = i64>>(
+    col: &dyn Array,
+    utc: bool,
+) -> Vec<Option<String>> {
+    let fmt = if utc {
+        "%Y-%m-%dT%H:%M:%S%.fZ"
+    } else {
+        "%Y-%m-%dT%H:%M:%S%.f"
+    };
+    col.as_primitive::<T>()
+        .iter()
+        .map(|v| {
+            v.and_then(temporal_conversions::as_datetime::<T>)
+                .map(|d| d.format(fmt).to_string())
+        })
+        .collect()
+}
+
+/// A dictionary-encoded column: each key's value as text.
+fn dictionary(col: &dyn Array) -> std::result::Result<Vec<Option<String>>, String> {
+    let dict = col.as_any_dictionary();
+    let values = column_strings(dict.values().as_ref())?;
+    if values.is_empty() {
+        return Ok(vec![None; col.len()]);
+    }
+    let keys = dict.normalized_keys();
+    Ok((0..col.len())
+        .map(|i| {
+            if col.is_null(i) {
+                None
+            } else {
+                values.get(keys[i]).cloned().flatten()
+            }
+        })
+        .collect())
 }
 
 /// One value of a batch as text, formatted like [`column_strings`] (`None` for null).

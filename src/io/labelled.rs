@@ -1,7 +1,8 @@
 //! Labelled data for `train` and `eval`: CSV/JSONL with a text and a label column, and the
 //! UMSAB text/label file pairs.
 
-use super::{Payload, Row};
+use super::cell::{cell, column_names, find_column, Column};
+use super::Row;
 use crate::error::{Result, SentirError};
 use crate::io::open_source;
 use crate::model::heads::{reason_index, REASONS};
@@ -60,121 +61,113 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
         .to_str()
         .ok_or_else(|| SentirError::Usage(format!("{}: path is not UTF-8", path.display())))?;
     let (mut source, _, _) = open_source(spec, None, cols.text.as_deref(), b',')?;
-    let header: Option<Vec<String>> = source.columns().map(|c| {
-        c.iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect()
-    });
-    let has = |name: &str| {
-        header
-            .as_ref()
-            .is_some_and(|h| super::find_text_column(h, Some(name)).is_ok())
-    };
-    let col_index = |name: &str| -> Result<Option<usize>> {
-        Ok(match &header {
-            Some(h) => Some(super::find_text_column(h, Some(name)).map_err(|_| {
-                SentirError::Usage(format!(
-                    "{}: no column {name:?}; the columns are: {}",
-                    path.display(),
-                    h.join(", ")
-                ))
-            })?),
-            None => None,
-        })
-    };
-    // Without a header (JSONL) the label key is chosen per row, in the same order.
-    let label_names: Vec<String> = match &cols.label {
-        Some(l) => vec![l.clone()],
-        None if header.is_some() => {
-            let found = LABEL_CANDIDATES.iter().find(|c| has(c)).unwrap_or(&"label");
-            vec![found.to_string()]
-        }
-        None => LABEL_CANDIDATES.iter().map(|s| s.to_string()).collect(),
-    };
-    let label_idx = col_index(&label_names[0])?;
-    let group_idx = match &cols.group {
-        Some(g) => col_index(g)?,
-        None => None,
-    };
-    let optional = |name: &str| -> Result<Option<Option<usize>>> {
-        Ok(match &header {
-            Some(_) if has(name) => Some(col_index(name)?),
-            Some(_) => None,
-            None => Some(None),
-        })
-    };
-    let reason_idx = optional("reason")?;
-    let mixed_idx = optional("mixed")?;
+    let names = column_names(source.as_ref());
+    let columns = ExampleColumns::resolve(names.as_deref(), cols).map_err(|missing| {
+        SentirError::Usage(format!(
+            "{}: no column {missing:?}; the columns are: {}",
+            path.display(),
+            names.as_deref().unwrap_or_default().join(", ")
+        ))
+    })?;
     let mut out = Vec::new();
     while let Some(row) = source.next_row()? {
-        let bad = |msg: String| SentirError::Input(format!("{}: {msg}", path.display()));
-        let text = row.text.clone().map_err(|e| bad(e.to_string()))?;
-        let (label_key, label_raw) = label_names
+        let example = columns
+            .example(&row)
+            .map_err(|msg| SentirError::Input(format!("{}: {msg}", path.display())))?;
+        out.push(example);
+    }
+    Ok(out)
+}
+
+/// Where each value of an example is: by position with a header or schema, by key in JSONL
+/// objects (whose label key is then chosen per row, in the order of [`LABEL_CANDIDATES`]).
+struct ExampleColumns {
+    label: Vec<(String, Column)>,
+    group: Option<(String, Column)>,
+    reason: Option<Column>,
+    mixed: Option<Column>,
+}
+
+impl ExampleColumns {
+    /// Resolves the columns against `names` (`None` for JSONL); the error is the name of a
+    /// column that is not there.
+    fn resolve(
+        names: Option<&[String]>,
+        cols: &LabelledColumns,
+    ) -> std::result::Result<Self, String> {
+        let at = |name: &str| -> Option<Column> {
+            match names {
+                Some(n) => find_column(n, name).map(Column::Index),
+                None => Some(Column::Key(name.to_string())),
+            }
+        };
+        let required = |name: &str| {
+            at(name)
+                .map(|c| (name.to_string(), c))
+                .ok_or(name.to_string())
+        };
+        let label = match &cols.label {
+            Some(l) => vec![required(l)?],
+            None if names.is_some() => {
+                let found = LABEL_CANDIDATES.iter().find(|c| at(c).is_some());
+                vec![required(found.unwrap_or(&"label"))?]
+            }
+            None => LABEL_CANDIDATES
+                .iter()
+                .map(|c| required(c))
+                .collect::<std::result::Result<_, _>>()?,
+        };
+        let group = cols.group.as_deref().map(required).transpose()?;
+        Ok(ExampleColumns {
+            label,
+            group,
+            reason: at("reason"),
+            mixed: at("mixed"),
+        })
+    }
+
+    /// The example in `row`, or what is wrong with it (naming its line).
+    fn example(&self, row: &Row) -> std::result::Result<Example, String> {
+        let at = row.at;
+        let text = row.text.clone().map_err(|e| e.to_string())?;
+        let get = |c: &Column| cell(row, c).ok().flatten();
+        let (label_key, label_raw) = self
+            .label
             .iter()
-            .find_map(|k| field(&row, label_idx, k).map(|v| (k, v)))
-            .ok_or_else(|| bad(format!("{}: no {:?} value", row.at, label_names[0])))?;
+            .find_map(|(k, c)| get(c).map(|v| (k, v)))
+            .ok_or_else(|| format!("{at}: no {:?} value", self.label[0].0))?;
         let label = Sentiment::parse(&label_raw).ok_or_else(|| {
-            bad(format!(
-                "{}: {label_key} {label_raw:?} is not negative/neutral/positive or 0/1/2",
-                row.at
-            ))
+            format!("{at}: {label_key} {label_raw:?} is not negative/neutral/positive or 0/1/2")
         })?;
-        let group = match &cols.group {
-            Some(g) => Some(
-                field(&row, group_idx, g)
-                    .ok_or_else(|| bad(format!("{}: no {g:?} value", row.at)))?,
-            ),
+        let group = match &self.group {
+            Some((g, c)) => Some(get(c).ok_or_else(|| format!("{at}: no {g:?} value"))?),
             None => None,
         };
-        let value = |idx: Option<Option<usize>>, key: &str| {
-            idx.and_then(|i| field(&row, i, key))
+        let value = |c: &Option<Column>| {
+            c.as_ref()
+                .and_then(get)
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let reason = match value(reason_idx, "reason") {
+        let reason = match value(&self.reason) {
             Some(r) => Some(reason_index(&r).ok_or_else(|| {
-                bad(format!(
-                    "{}: reason {r:?} is not one of {}",
-                    row.at,
-                    REASONS.join(", ")
-                ))
+                format!("{at}: reason {r:?} is not one of {}", REASONS.join(", "))
             })?),
             None => None,
         };
-        let mixed = match value(mixed_idx, "mixed").as_deref() {
+        let mixed = match value(&self.mixed).as_deref() {
             Some("true") => Some(true),
             Some("false") => Some(false),
-            Some(m) => return Err(bad(format!("{}: mixed {m:?} is not true or false", row.at))),
+            Some(m) => return Err(format!("{at}: mixed {m:?} is not true or false")),
             None => None,
         };
-        out.push(Example {
+        Ok(Example {
             text,
             label,
             group,
             reason,
             mixed,
-        });
-    }
-    Ok(out)
-}
-
-fn field(row: &Row, idx: Option<usize>, key: &str) -> Option<String> {
-    match &row.payload {
-        Payload::Fields(rec) => rec
-            .get(idx?)
-            .map(|b| String::from_utf8_lossy(b).into_owned()),
-        Payload::Object(o) => match o.get(key)? {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Null => None,
-            v => Some(v.to_string()),
-        },
-        Payload::Raw(_) => None,
-        Payload::Arrow { batch, row } => {
-            let i = batch.schema().index_of(key).ok()?;
-            crate::io::arrow_values::value_string(batch, i, *row)
-                .ok()
-                .flatten()
-        }
+        })
     }
 }
 
