@@ -2,13 +2,13 @@
 //! warm-up then linear decay, dropout on), score macro-F1 on the validation set after each
 //! epoch and keep the best epoch as an HF-format directory.
 
-use crate::batch::{collate, BatchLimits};
+use crate::batch::BatchLimits;
 use crate::error::{Result, SentirError};
 use crate::eval::{evaluate, Metrics};
 use crate::io::atomic::TempDir;
 use crate::io::labelled::Example;
 use crate::model::labels::LabelMap;
-use crate::model::{heads, weights, Model, Weights};
+use crate::model::{collate, heads, weights, Coverage, Model};
 use crate::sentiment::Sentiment;
 use crate::tokenize::{LongText, TextEncoder};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -156,10 +156,10 @@ pub fn train(
     let (mut model, missing) = Model::load_with(
         &cfg.base,
         cfg.device,
-        Weights::AllowMissing,
+        Coverage::AllowMissing,
         Some(&LabelMap::three_class()),
     )?;
-    let prefix = model.config().arch.base_prefix(&model.config().model_type);
+    let prefix = model.config().arch.base_prefix();
     let encoder_missing: Vec<&String> = missing
         .iter()
         .filter(|m| {
@@ -252,7 +252,7 @@ pub fn train(
         let mut loss_n = 0usize;
         for batch in epoch_batches(&lengths, cfg.batch_size, &mut rng) {
             let seqs: Vec<&[i64]> = batch.iter().map(|&i| ids[i].as_slice()).collect();
-            let c = collate(&seqs, pad, cfg.device);
+            let c = collate(&seqs, pad, cfg.device)?;
             let y = Tensor::from_slice(&batch.iter().map(|&i| labels[i]).collect::<Vec<_>>())
                 .to_device(cfg.device);
             let out = model.forward(&c.input_ids, &c.mask, true)?;
@@ -383,12 +383,8 @@ pub fn save_model(
         .filter(|(k, _)| !k.starts_with(heads::VAR_PREFIX))
         .map(|(k, v)| (k, v.detach().to_device(Device::Cpu)))
         .collect();
-    weights::save(&mut tensors, &tmp.path().join("model.safetensors"))
-        .map_err(SentirError::Other)?;
-    model
-        .heads()
-        .save(model.var_store(), tmp.path())
-        .map_err(SentirError::Other)?;
+    weights::save(&mut tensors, &tmp.path().join("model.safetensors"))?;
+    model.heads().save(model.var_store(), tmp.path())?;
     write_config(model, tmp.path())?;
     encoder
         .tokenizer()
