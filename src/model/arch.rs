@@ -9,13 +9,14 @@ use rust_bert::qlinear::QuantizeDynamic;
 use rust_bert::roberta::RobertaForSequenceClassification;
 use tch::{nn, Kind, Tensor};
 
-/// The logits and, when the heads need them, their features (see [`SequenceClassifier::forward`]).
-pub type LogitsAndFeatures = (Tensor, Option<Tensor>);
+/// What [`SequenceClassifier::forward`] gives: the logits and, when the heads need them,
+/// their features.
+pub type Forward = Result<(Tensor, Option<Tensor>), ModelError>;
 
 /// A sequence classifier: token ids and attention mask in, one logit per class out.
 ///
 /// Implementations call the model's `forward_t` with the attention mask built by
-/// [`super::collate`], so a message's logits do not depend on its batch-mates.
+/// [`super::collate()`], so a message's logits do not depend on its batch-mates.
 pub trait SequenceClassifier: Send {
     /// `input_ids` and `mask` are `[batch, seq]` int64; returns `[batch, classes]` logits.
     fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError>;
@@ -26,12 +27,7 @@ pub trait SequenceClassifier: Send {
     /// The logits and, where the architecture exposes them, the `[batch, 2 × hidden]`
     /// features of the extra heads ([`super::heads`]): the pooled output the classifier
     /// reads, and the masked mean of the last layer's input over the tokens.
-    fn forward(
-        &self,
-        ids: &Tensor,
-        mask: &Tensor,
-        train: bool,
-    ) -> Result<LogitsAndFeatures, ModelError> {
+    fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Forward {
         Ok((self.logits(ids, mask, train)?, None))
     }
 
@@ -50,12 +46,7 @@ impl SequenceClassifier for BertForSequenceClassification {
             .logits)
     }
 
-    fn forward(
-        &self,
-        ids: &Tensor,
-        mask: &Tensor,
-        train: bool,
-    ) -> Result<LogitsAndFeatures, ModelError> {
+    fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Forward {
         let (logits, pooled, states) = self.forward_with_pooled_t(Some(ids), Some(mask), train)?;
         let Some(states) = states else {
             return Ok((logits, None));

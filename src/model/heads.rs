@@ -11,7 +11,7 @@ use super::error::{Context, ModelError};
 use super::weights;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use tch::{nn, Tensor};
+use tch::{nn, TchError, Tensor};
 
 /// The reasons, in head order: the same names in the corpus, the output and the report.
 pub const REASONS: [&str; 9] = [
@@ -85,19 +85,21 @@ impl Heads {
 
     /// Adds the heads asked for that are missing, randomly initialised, under [`VAR_PREFIX`];
     /// `width` is the features' size.
-    pub fn add_missing(&mut self, vs: &nn::VarStore, width: i64, reason: bool, mixed: bool) {
+    pub fn add_missing(
+        &mut self,
+        vs: &nn::VarStore,
+        width: i64,
+        reason: bool,
+        mixed: bool,
+    ) -> Result<(), TchError> {
         let p = (vs.root() / VAR_PREFIX).set_group(GROUP);
         if reason && self.reason.is_none() {
-            self.reason = Some(nn::linear(
-                &p / "reason",
-                width,
-                REASONS.len() as i64,
-                Default::default(),
-            ));
+            self.reason = Some(linear(&(&p / "reason"), width, REASONS.len() as i64)?);
         }
         if mixed && self.mixed.is_none() {
-            self.mixed = Some(nn::linear(&p / "mixed", width, 2, Default::default()));
+            self.mixed = Some(linear(&(&p / "mixed"), width, 2)?);
         }
+        Ok(())
     }
 
     /// Loads the heads of `dir` into `vs` when `heads.json` is there; none otherwise.
@@ -110,7 +112,7 @@ impl Heads {
             std::fs::read_to_string(&cfg_path).map_err(|e| ModelError::io(HEADS_CONFIG, e))?;
         let cfg = parse_heads_file(&text).context(HEADS_CONFIG)?;
         let mut heads = Heads::none();
-        heads.add_missing(vs, width, cfg.reason.is_some(), cfg.mixed.is_some());
+        heads.add_missing(vs, width, cfg.reason.is_some(), cfg.mixed.is_some())?;
         let file = dir.join(HEADS_WEIGHTS);
         let header = weights::read_header(&file).context(HEADS_WEIGHTS)?;
         let vars: Vec<(String, Tensor)> = vs
@@ -147,6 +149,23 @@ impl Heads {
         let text = serde_json::to_string_pretty(&cfg).expect("heads config serializes") + "\n";
         std::fs::write(dir.join(HEADS_CONFIG), text).map_err(|e| ModelError::io(HEADS_CONFIG, e))
     }
+}
+
+/// `nn::linear` with its default initialisation (bias drawn first, as there), failing with
+/// libtorch's error instead of panicking.
+fn linear(p: &nn::Path, in_dim: i64, out_dim: i64) -> Result<nn::Linear, TchError> {
+    let bound = 1.0 / (in_dim as f64).sqrt();
+    let uniform = nn::Init::Uniform {
+        lo: -bound,
+        up: bound,
+    };
+    let bs = p.f_var("bias", &[out_dim], uniform)?;
+    let ws = p.f_var(
+        "weight",
+        &[out_dim, in_dim],
+        nn::init::DEFAULT_KAIMING_UNIFORM,
+    )?;
+    Ok(nn::Linear { ws, bs: Some(bs) })
 }
 
 /// Parses and checks the text of `heads.json`.
@@ -186,7 +205,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let vs = nn::VarStore::new(Device::Cpu);
         let mut h = Heads::none();
-        h.add_missing(&vs, 8, true, true);
+        h.add_missing(&vs, 8, true, true).unwrap();
         h.save(&vs, dir.path()).unwrap();
         let vs2 = nn::VarStore::new(Device::Cpu);
         let h2 = Heads::load(dir.path(), &vs2, 8).unwrap();

@@ -88,7 +88,9 @@ impl Model {
             )));
         }
         let width = load::head_width(&self.config);
-        self.heads.add_missing(&self.vs, width, reason, mixed);
+        self.heads
+            .add_missing(&self.vs, width, reason, mixed)
+            .map_err(|e| ModelError::from(e).in_dir(&self.dir))?;
         self.net.set_head_features(self.heads.any());
         Ok(())
     }
