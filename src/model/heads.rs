@@ -27,7 +27,7 @@ pub const REASONS: [&str; 9] = [
 ];
 
 /// The `mixed` head's classes.
-pub const MIXED_LABELS: [&str; 2] = ["false", "true"];
+const MIXED_LABELS: [&str; 2] = ["false", "true"];
 
 /// Tensor file of the extra heads.
 pub const HEADS_WEIGHTS: &str = "heads.safetensors";

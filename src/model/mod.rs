@@ -2,7 +2,7 @@
 //! it ([`collate()`]), inference ([`Model::predict`]), int8 ([`Precision`]), label mapping and
 //! the extra heads. Failures are [`ModelError`]s, shown as `model <dir>: <reason>`.
 
-pub mod arch;
+mod arch;
 mod collate;
 pub mod config;
 pub mod e5;

@@ -11,7 +11,7 @@ use std::path::Path;
 use tch::{Kind, TchError, Tensor};
 
 /// The word-embedding tensor name in a BERT sequence classifier and in the base encoder.
-pub const WORD_EMBEDDINGS: (&str, &str) = (
+const WORD_EMBEDDINGS: (&str, &str) = (
     "bert.embeddings.word_embeddings.weight",
     "embeddings.word_embeddings.weight",
 );
@@ -33,11 +33,11 @@ fn base_word_embeddings(base: &Path) -> Result<Tensor> {
 /// The sparse word-embedding change in `trained.safetensors`, for a model trained with
 /// unfrozen embeddings and no weight decay (only the rows of tokens in the training data move):
 /// the moved rows' token ids, and each row's change from the base as int8 times an fp32 scale.
-pub const DELTA_ROWS: &str = "sentir.word_embeddings_delta.rows";
+const DELTA_ROWS: &str = "sentir.word_embeddings_delta.rows";
 /// The int8 changes, one row per moved token (see [`DELTA_ROWS`]).
-pub const DELTA_Q: &str = "sentir.word_embeddings_delta.q";
+const DELTA_Q: &str = "sentir.word_embeddings_delta.q";
 /// One scale per moved row (see [`DELTA_ROWS`]).
-pub const DELTA_SCALE: &str = "sentir.word_embeddings_delta.scale";
+const DELTA_SCALE: &str = "sentir.word_embeddings_delta.scale";
 
 /// When (nearly) every row moved, weight decay was on and a delta would hold the whole
 /// table: refuse to pack. Without decay, rows of tokens absent from the training data stay

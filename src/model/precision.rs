@@ -49,7 +49,7 @@ impl Model {
     }
 
     /// Switches the encoder to int8 dynamic quantization (CPU only, inference only).
-    pub fn quantize_int8(&mut self) -> Result<()> {
+    fn quantize_int8(&mut self) -> Result<()> {
         if self.device() != Device::Cpu {
             return Err(SentirError::Usage(
                 "--precision int8 runs on the CPU only (use --device cpu)".into(),
