@@ -29,11 +29,12 @@ impl Model {
         coverage: Coverage,
         id2label: Option<&LabelMap>,
     ) -> Result<(Model, Vec<String>)> {
-        load(dir, device, coverage, id2label).map_err(|e| e.in_dir(dir))
+        load_dir(dir, device, coverage, id2label).map_err(|e| e.in_dir(dir))
     }
 }
 
-fn load(
+/// [`Model::load_with`], failing with the reason alone.
+fn load_dir(
     dir: &Path,
     device: Device,
     coverage: Coverage,
