@@ -6,9 +6,9 @@
 //! `target/criterion/`. Threads: all cores, as `sentir classify` uses by default.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use sentir::batch::{collate, plan, BatchLimits};
+use sentir::batch::{plan, BatchLimits};
 use sentir::load::set_threads;
-use sentir::model::{Model, Precision};
+use sentir::model::{collate, Model, Precision};
 use sentir::sysinfo::default_threads;
 use sentir::tokenize::TextEncoder;
 use std::path::{Path, PathBuf};
@@ -54,7 +54,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             for batch in plan(black_box(&lengths), limits) {
                 let seqs: Vec<&[i64]> = batch.iter().map(|&i| ids[i].as_slice()).collect();
-                black_box(collate(&seqs, 1, Device::Cpu));
+                black_box(collate(&seqs, 1, Device::Cpu).unwrap());
             }
         })
     });
@@ -73,7 +73,7 @@ fn benches(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(8));
     for precision in [Precision::Fp32, Precision::Int8] {
         let model = Model::load_with_precision(&dir, Device::Cpu, precision).expect("model");
-        let c = collate(&seqs, model.config().pad_token_id, Device::Cpu);
+        let c = collate(&seqs, model.config().pad_token_id, Device::Cpu).unwrap();
         group.bench_function(precision.as_str(), |b| {
             b.iter(|| black_box(model.predict_probs(&c.input_ids, &c.mask).unwrap()))
         });

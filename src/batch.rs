@@ -1,6 +1,5 @@
-//! Dynamic batching: sort by length, group under a row and token budget, pad, mask.
-
-use tch::{Device, Tensor};
+//! Dynamic batching: which rows go together in one forward pass (sorted by length, under a
+//! row and token budget and a padding limit). The model pads them ([`crate::model::collate()`]).
 
 /// Limits for one forward pass.
 #[derive(Clone, Copy, Debug)]
@@ -58,40 +57,6 @@ pub fn plan(lengths: &[usize], limits: BatchLimits) -> Vec<Vec<usize>> {
     batches
 }
 
-/// A padded batch ready for the model.
-pub struct Collated {
-    /// `[rows, seq]` int64 token ids, right-padded with the pad id.
-    pub input_ids: Tensor,
-    /// `[rows, seq]` int64, 1 for real tokens and 0 for padding.
-    pub mask: Tensor,
-    /// Real tokens in the batch.
-    pub tokens: usize,
-    /// Padded size (rows × seq).
-    pub padded: usize,
-}
-
-/// Pads `seqs` to the longest and builds the attention mask.
-pub fn collate(seqs: &[&[i64]], pad_id: i64, device: Device) -> Collated {
-    let rows = seqs.len();
-    let width = seqs.iter().map(|s| s.len()).max().unwrap_or(0).max(1);
-    let mut ids = vec![pad_id; rows * width];
-    let mut mask = vec![0i64; rows * width];
-    let mut tokens = 0;
-    for (r, s) in seqs.iter().enumerate() {
-        let row = r * width;
-        ids[row..row + s.len()].copy_from_slice(s);
-        mask[row..row + s.len()].fill(1);
-        tokens += s.len();
-    }
-    let shape = [rows as i64, width as i64];
-    Collated {
-        input_ids: Tensor::from_slice(&ids).view(shape).to_device(device),
-        mask: Tensor::from_slice(&mask).view(shape).to_device(device),
-        tokens,
-        padded: rows * width,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,18 +94,5 @@ mod tests {
                     <= MAX_PADDING_SHARE * (b.len() * longest) as f64 + 1.0
             );
         }
-    }
-
-    #[test]
-    fn collate_pads_and_masks() {
-        let a = [101i64, 7, 102];
-        let b = [101i64, 102];
-        let c = collate(&[&a, &b], 1, Device::Cpu);
-        assert_eq!(c.input_ids.size(), vec![2, 3]);
-        let ids: Vec<i64> = Vec::try_from(c.input_ids.flatten(0, -1)).unwrap();
-        let mask: Vec<i64> = Vec::try_from(c.mask.flatten(0, -1)).unwrap();
-        assert_eq!(ids, vec![101, 7, 102, 101, 102, 1]);
-        assert_eq!(mask, vec![1, 1, 1, 1, 1, 0]);
-        assert_eq!((c.tokens, c.padded), (5, 6));
     }
 }

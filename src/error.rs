@@ -142,5 +142,13 @@ impl SentirError {
     }
 }
 
+/// A model-file error outside a model directory (writing weights, heads): its message alone.
+/// Errors of a model directory go through [`crate::model::ModelError::in_dir`] instead.
+impl From<crate::model::ModelError> for SentirError {
+    fn from(e: crate::model::ModelError) -> Self {
+        SentirError::Other(e.to_string())
+    }
+}
+
 /// Result alias for the library.
 pub type Result<T, E = SentirError> = std::result::Result<T, E>;

@@ -1,8 +1,7 @@
 //! int8 dynamic quantization: close to the fp32 logits of the same model (transformers'
 //! logits from the fixtures), independent of batch-mates, and refused where it cannot run.
 
-use sentir::batch::collate;
-use sentir::model::{Model, Precision};
+use sentir::model::{collate, Model, Precision};
 use sentir::tokenize::TextEncoder;
 use tch::{Device, Tensor};
 
@@ -19,8 +18,8 @@ struct Expected {
 
 fn logits(model: &Model, ids: &[Vec<i64>]) -> Vec<Vec<f32>> {
     let seqs: Vec<&[i64]> = ids.iter().map(Vec::as_slice).collect();
-    let c = collate(&seqs, model.config().pad_token_id, Device::Cpu);
-    let t = tch::no_grad(|| model.logits(&c.input_ids, &c.mask, false));
+    let c = collate(&seqs, model.config().pad_token_id, Device::Cpu).unwrap();
+    let t = tch::no_grad(|| model.logits(&c.input_ids, &c.mask, false).unwrap());
     let n = t.size()[1] as usize;
     let flat: Vec<f32> = Vec::try_from(t.flatten(0, -1)).unwrap();
     flat.chunks(n).map(<[f32]>::to_vec).collect()

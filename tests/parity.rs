@@ -2,8 +2,7 @@
 //! tests/fixtures/README.md): token ids must be identical, logits within 1e-4, and a
 //! message's logits must not depend on its batch-mates.
 
-use sentir::batch::collate;
-use sentir::model::Model;
+use sentir::model::{collate, Model};
 use sentir::tokenize::TextEncoder;
 use std::path::PathBuf;
 use tch::Device;
@@ -61,15 +60,20 @@ fn check(name: &str) {
     let single: Vec<Vec<f32>> = ids
         .iter()
         .map(|s| {
-            let c = collate(&[s.as_slice()], pad, Device::Cpu);
-            rows(&tch::no_grad(|| model.logits(&c.input_ids, &c.mask, false)))[0].clone()
+            let c = collate(&[s.as_slice()], pad, Device::Cpu).unwrap();
+            rows(&tch::no_grad(|| {
+                model.logits(&c.input_ids, &c.mask, false).unwrap()
+            }))[0]
+                .clone()
         })
         .collect();
     assert_close(name, "single", &single, &exp.logits_single);
 
     let seqs: Vec<&[i64]> = ids.iter().map(Vec::as_slice).collect();
-    let c = collate(&seqs, pad, Device::Cpu);
-    let batch = rows(&tch::no_grad(|| model.logits(&c.input_ids, &c.mask, false)));
+    let c = collate(&seqs, pad, Device::Cpu).unwrap();
+    let batch = rows(&tch::no_grad(|| {
+        model.logits(&c.input_ids, &c.mask, false).unwrap()
+    }));
     assert_close(name, "batch", &batch, &exp.logits_batch);
 }
 
@@ -112,8 +116,11 @@ fn layer_norm_eps_is_read_from_config() {
     cfg["layer_norm_eps"] = 1e-12.into();
     std::fs::write(tmp.path().join("config.json"), cfg.to_string()).unwrap();
     let model = Model::load(tmp.path(), Device::Cpu).unwrap();
-    let c = collate(&[exp.input_ids[0].as_slice()], 1, Device::Cpu);
-    let got = rows(&tch::no_grad(|| model.logits(&c.input_ids, &c.mask, false)))[0].clone();
+    let c = collate(&[exp.input_ids[0].as_slice()], 1, Device::Cpu).unwrap();
+    let got = rows(&tch::no_grad(|| {
+        model.logits(&c.input_ids, &c.mask, false).unwrap()
+    }))[0]
+        .clone();
     let diff = got
         .iter()
         .zip(&exp.logits_single[0])

@@ -60,14 +60,7 @@ impl Output {
             return Ok(Output::Stdout(BufWriter::new(std::io::stdout())));
         }
         let target = PathBuf::from(spec);
-        let dir = parent_dir(&target);
-        // Mode 0666 less the umask, as for a file the shell creates (tempfile's default is 0600).
-        let tmp = tempfile::Builder::new()
-            .prefix(".sentir-")
-            .suffix(".tmp")
-            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
-            .tempfile_in(&dir)
-            .map_err(|e| SentirError::io(&target, e))?;
+        let tmp = temp_file_beside(&target)?;
         Ok(Output::File {
             tmp: BufWriter::with_capacity(1 << 16, tmp),
             target,
@@ -144,6 +137,19 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     out.commit()
 }
 
+/// Creates `path` atomically from what `write` puts at the temporary path it is given (for
+/// writers that take a path, such as the safetensors serializer).
+pub fn write_with(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let tmp = temp_file_beside(path)?;
+    write(tmp.path())?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| SentirError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| SentirError::io(path, e.error))?;
+    Ok(())
+}
+
 /// A temporary directory beside a target directory, renamed onto it by [`TempDir::persist`].
 pub struct TempDir {
     dir: Option<tempfile::TempDir>,
@@ -174,6 +180,17 @@ impl TempDir {
         }
         std::fs::rename(&dir, target).map_err(|e| SentirError::io(target, e))
     }
+}
+
+/// A temporary file in `target`'s directory (same filesystem, so it can be renamed onto it).
+fn temp_file_beside(target: &Path) -> Result<tempfile::NamedTempFile> {
+    // Mode 0666 less the umask, as for a file the shell creates (tempfile's default is 0600).
+    tempfile::Builder::new()
+        .prefix(".sentir-")
+        .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(parent_dir(target))
+        .map_err(|e| SentirError::io(target, e))
 }
 
 fn parent_dir(target: &Path) -> PathBuf {

@@ -1,18 +1,25 @@
-//! One trait over rust-bert's sequence-classification models.
+//! One trait over rust-bert's sequence-classification models, and building the one a config
+//! names.
 
+use super::config::{Architecture, ModelConfig};
+use super::error::ModelError;
 use rust_bert::bert::BertForSequenceClassification;
 use rust_bert::distilbert::DistilBertModelClassifier;
 use rust_bert::qlinear::QuantizeDynamic;
 use rust_bert::roberta::RobertaForSequenceClassification;
-use tch::Tensor;
+use tch::{nn, Kind, Tensor};
+
+/// What [`SequenceClassifier::forward`] gives: the logits and, when the heads need them,
+/// their features.
+pub type Forward = Result<(Tensor, Option<Tensor>), ModelError>;
 
 /// A sequence classifier: token ids and attention mask in, one logit per class out.
 ///
 /// Implementations call the model's `forward_t` with the attention mask built by
-/// [`crate::batch`], so a message's logits do not depend on its batch-mates.
+/// [`super::collate()`], so a message's logits do not depend on its batch-mates.
 pub trait SequenceClassifier: Send {
     /// `input_ids` and `mask` are `[batch, seq]` int64; returns `[batch, classes]` logits.
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor;
+    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError>;
 
     /// Makes [`SequenceClassifier::forward`] return head features (costs a little memory).
     fn set_head_features(&mut self, _on: bool) {}
@@ -20,50 +27,39 @@ pub trait SequenceClassifier: Send {
     /// The logits and, where the architecture exposes them, the `[batch, 2 × hidden]`
     /// features of the extra heads ([`super::heads`]): the pooled output the classifier
     /// reads, and the masked mean of the last layer's input over the tokens.
-    fn forward(
-        &self,
-        input_ids: &Tensor,
-        mask: &Tensor,
-        train: bool,
-    ) -> Result<(Tensor, Option<Tensor>), String> {
-        Ok((self.logits(input_ids, mask, train), None))
+    fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Forward {
+        Ok((self.logits(ids, mask, train)?, None))
     }
 
     /// Switches the encoder's Linear layers to int8 dynamic quantization (CPU inference).
-    fn quantize_int8(&mut self) -> Result<(), String> {
-        Err("int8 is available for bert, roberta and xlm-roberta models".into())
+    fn quantize_int8(&mut self) -> Result<(), ModelError> {
+        Err(ModelError::NoInt8(
+            "int8 is available for bert, roberta and xlm-roberta models",
+        ))
     }
 }
 
 impl SequenceClassifier for BertForSequenceClassification {
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
-        self.forward_t(Some(input_ids), Some(mask), None, None, None, train)
-            .logits
+    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
+        Ok(self
+            .forward_t(Some(input_ids), Some(mask), None, None, None, train)
+            .logits)
     }
 
-    fn forward(
-        &self,
-        input_ids: &Tensor,
-        mask: &Tensor,
-        train: bool,
-    ) -> Result<(Tensor, Option<Tensor>), String> {
-        let (logits, pooled, states) = self
-            .forward_with_pooled_t(Some(input_ids), Some(mask), train)
-            .map_err(|e| e.to_string())?;
+    fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Forward {
+        let (logits, pooled, states) = self.forward_with_pooled_t(Some(ids), Some(mask), train)?;
         let Some(states) = states else {
             return Ok((logits, None));
         };
-        let features = masked_mean(&states, mask)
-            .and_then(|mean| Tensor::f_cat(&[pooled, mean], 1))
-            .map_err(|e| e.to_string())?;
-        Ok((logits, Some(features)))
+        let mean = masked_mean(&states, mask)?;
+        Ok((logits, Some(Tensor::f_cat(&[pooled, mean], 1)?)))
     }
 
     fn set_head_features(&mut self, on: bool) {
         self.set_keep_penultimate(on);
     }
 
-    fn quantize_int8(&mut self) -> Result<(), String> {
+    fn quantize_int8(&mut self) -> Result<(), ModelError> {
         self.quantize_dynamic();
         Ok(())
     }
@@ -92,9 +88,13 @@ pub struct Roberta {
 }
 
 impl SequenceClassifier for Roberta {
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
-        let positions = mask.cumsum(1, tch::Kind::Int64) * mask + self.pad;
-        self.net
+    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
+        let positions = mask
+            .f_cumsum(1, Kind::Int64)?
+            .f_mul(mask)?
+            .f_add_scalar(self.pad)?;
+        Ok(self
+            .net
             .forward_t(
                 Some(input_ids),
                 Some(mask),
@@ -103,20 +103,46 @@ impl SequenceClassifier for Roberta {
                 None,
                 train,
             )
-            .logits
+            .logits)
     }
 
-    fn quantize_int8(&mut self) -> Result<(), String> {
+    fn quantize_int8(&mut self) -> Result<(), ModelError> {
         self.net.quantize_dynamic();
         Ok(())
     }
 }
 
 impl SequenceClassifier for DistilBertModelClassifier {
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Tensor {
-        // Only fails when neither ids nor embeddings are given; ids are always given here.
-        self.forward_t(Some(input_ids), Some(mask), None, train)
-            .expect("DistilBERT forward with input ids")
-            .logits
+    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
+        Ok(self
+            .forward_t(Some(input_ids), Some(mask), None, train)?
+            .logits)
     }
+}
+
+/// The network `config` describes, under `p`, with its weights initialised (not loaded).
+pub fn build(
+    p: &nn::Path,
+    config: &ModelConfig,
+) -> Result<Box<dyn SequenceClassifier>, ModelError> {
+    Ok(match config.arch {
+        // The heads read the first position only, so at inference the last layer computes
+        // just that position (vendored patch 5: same logits, fewer FLOPs; see the README).
+        Architecture::Bert => {
+            let mut net = BertForSequenceClassification::new(p, &config.to_rust_bert()?)?;
+            net.set_first_token_only(true);
+            Box::new(net)
+        }
+        Architecture::Roberta => {
+            let mut net = RobertaForSequenceClassification::new(p, &config.to_rust_bert()?)?;
+            net.set_first_token_only(true);
+            Box::new(Roberta {
+                net,
+                pad: config.pad_token_id,
+            })
+        }
+        Architecture::DistilBert => {
+            Box::new(DistilBertModelClassifier::new(p, &config.to_rust_bert()?)?)
+        }
+    })
 }

@@ -1,5 +1,6 @@
 //! Reading a Hugging Face `config.json` into what sentir needs and what rust-bert accepts.
 
+use super::error::ModelError;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,7 +18,7 @@ pub enum Architecture {
 
 impl Architecture {
     /// The architecture for a config's `model_type`.
-    pub fn from_model_type(t: &str) -> Option<Architecture> {
+    fn from_model_type(t: &str) -> Option<Architecture> {
         match t {
             "bert" => Some(Architecture::Bert),
             "distilbert" => Some(Architecture::DistilBert),
@@ -27,12 +28,11 @@ impl Architecture {
     }
 
     /// Prefix of the encoder weights in an HF sequence-classification checkpoint.
-    pub fn base_prefix(self, model_type: &str) -> &'static str {
-        match (self, model_type) {
-            (Architecture::Bert, _) => "bert",
-            (Architecture::DistilBert, _) => "distilbert",
-            (Architecture::Roberta, "camembert") => "roberta",
-            (Architecture::Roberta, _) => "roberta",
+    pub fn base_prefix(self) -> &'static str {
+        match self {
+            Architecture::Bert => "bert",
+            Architecture::DistilBert => "distilbert",
+            Architecture::Roberta => "roberta",
         }
     }
 }
@@ -56,26 +56,20 @@ pub struct ModelConfig {
 
 impl ModelConfig {
     /// Reads and checks `config.json`.
-    pub fn from_file(path: &Path) -> Result<ModelConfig, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
-        ModelConfig::from_value(value)
+    pub fn from_file(path: &Path) -> Result<ModelConfig, ModelError> {
+        ModelConfig::from_value(read_json(path)?)
     }
 
     /// Checks a parsed `config.json`.
-    pub fn from_value(mut value: Value) -> Result<ModelConfig, String> {
-        let obj = value
-            .as_object_mut()
-            .ok_or("config.json is not a JSON object")?;
+    pub fn from_value(mut value: Value) -> Result<ModelConfig, ModelError> {
+        let obj = as_object(&mut value)?;
         let model_type = obj
             .get("model_type")
             .and_then(Value::as_str)
-            .ok_or("config.json has no model_type")?
+            .ok_or_else(|| config("config.json has no model_type"))?
             .to_string();
-        let arch = Architecture::from_model_type(&model_type).ok_or_else(|| {
-            format!("model_type {model_type:?} is not supported (bert, distilbert, roberta, xlm-roberta)")
-        })?;
+        let arch = Architecture::from_model_type(&model_type)
+            .ok_or_else(|| ModelError::UnsupportedArchitecture(model_type.clone()))?;
         let id2label = parse_id2label(obj)?;
         let pad_token_id = obj
             .get("pad_token_id")
@@ -94,8 +88,11 @@ impl ModelConfig {
             _ => max_pos,
         };
         if max_input_tokens < 3 {
-            return Err(format!("max_position_embeddings {max_pos} is too small"));
+            return Err(config(format!(
+                "max_position_embeddings {max_pos} is too small"
+            )));
         }
+        check_attention_heads(obj, arch)?;
         if arch == Architecture::DistilBert {
             fill_distilbert_defaults(obj);
         }
@@ -117,36 +114,77 @@ impl ModelConfig {
     }
 
     /// The config as a rust-bert config struct.
-    pub fn to_rust_bert<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
-        serde_json::from_value(self.raw.clone()).map_err(|e| format!("config.json: {e}"))
+    pub fn to_rust_bert<T: serde::de::DeserializeOwned>(&self) -> Result<T, ModelError> {
+        serde_json::from_value(self.raw.clone()).map_err(ModelError::RustBertConfig)
     }
 }
 
-fn parse_id2label(obj: &Map<String, Value>) -> Result<BTreeMap<usize, String>, String> {
+/// Reads a JSON file (`config.json`).
+pub(super) fn read_json(path: &Path) -> Result<Value, ModelError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ModelError::io(path, e))?;
+    serde_json::from_str(&text).map_err(|source| ModelError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The top-level object of a parsed `config.json`.
+pub(super) fn as_object(value: &mut Value) -> Result<&mut Map<String, Value>, ModelError> {
+    value
+        .as_object_mut()
+        .ok_or_else(|| config("config.json is not a JSON object"))
+}
+
+fn config(reason: impl Into<String>) -> ModelError {
+    ModelError::Config(reason.into())
+}
+
+fn parse_id2label(obj: &Map<String, Value>) -> Result<BTreeMap<usize, String>, ModelError> {
     let mut out = BTreeMap::new();
     match obj.get("id2label") {
         Some(Value::Object(m)) => {
             for (k, v) in m {
                 let i: usize = k
                     .parse()
-                    .map_err(|_| format!("id2label key {k:?} is not a class index"))?;
+                    .map_err(|_| config(format!("id2label key {k:?} is not a class index")))?;
                 let name = v
                     .as_str()
-                    .ok_or_else(|| format!("id2label[{k}] is not a string"))?;
+                    .ok_or_else(|| config(format!("id2label[{k}] is not a string")))?;
                 out.insert(i, name.to_string());
             }
         }
-        Some(_) => return Err("id2label is not an object".into()),
+        Some(_) => return Err(config("id2label is not an object")),
         None => {
-            let n = obj.get("num_labels").and_then(Value::as_u64).ok_or(
-                "config.json has neither id2label nor num_labels: not a classification model",
-            )?;
+            let n = obj
+                .get("num_labels")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| {
+                    config(
+                        "config.json has neither id2label nor num_labels: not a classification model",
+                    )
+                })?;
             for i in 0..n as usize {
                 out.insert(i, format!("LABEL_{i}"));
             }
         }
     }
     Ok(out)
+}
+
+/// The hidden size must split evenly over the attention heads (rust-bert asserts it, which
+/// would be a panic).
+fn check_attention_heads(obj: &Map<String, Value>, arch: Architecture) -> Result<(), ModelError> {
+    let (hidden, heads) = match arch {
+        Architecture::DistilBert => ("dim", "n_heads"),
+        _ => ("hidden_size", "num_attention_heads"),
+    };
+    let get = |k: &str| obj.get(k).and_then(Value::as_i64);
+    match (get(hidden), get(heads)) {
+        (Some(h), Some(n)) if n <= 0 || h % n != 0 => Err(config(format!(
+            "{hidden} {h} is not a multiple of {heads} {n}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// rust-bert's `DistilBertConfig` requires fields that current HF config files no longer have.
@@ -194,8 +232,22 @@ mod tests {
     #[test]
     fn unsupported_and_unlabelled_models_are_rejected() {
         assert!(ModelConfig::from_value(json!({"model_type": "gpt2", "num_labels": 2})).is_err());
-        let e = ModelConfig::from_value(json!({"model_type": "bert"})).unwrap_err();
+        let e = ModelConfig::from_value(json!({"model_type": "bert"}))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a classification model"), "{e}");
+    }
+
+    #[test]
+    fn hidden_size_must_split_over_the_heads() {
+        let e = ModelConfig::from_value(json!({
+            "model_type": "bert", "num_labels": 3, "hidden_size": 256, "num_attention_heads": 12
+        }))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "hidden_size 256 is not a multiple of num_attention_heads 12"
+        );
     }
 
     #[test]

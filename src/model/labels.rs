@@ -1,5 +1,6 @@
 //! Mapping a model's `id2label` onto negative / neutral / positive.
 
+use super::error::ModelError;
 use crate::sentiment::Sentiment;
 use std::collections::BTreeMap;
 
@@ -16,60 +17,47 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabelMap {
     classes: Vec<Sentiment>,
-    names: Vec<String>,
 }
 
 impl LabelMap {
     /// Builds the map from `id2label` (class index → name). Indices must be 0..n.
-    pub fn from_id2label(id2label: &BTreeMap<usize, String>) -> Result<LabelMap, String> {
+    pub fn from_id2label(id2label: &BTreeMap<usize, String>) -> Result<LabelMap, ModelError> {
         let n = id2label.len();
         if n < 2 {
-            return Err(format!("id2label has {n} classes, at least 2 are needed"));
+            return Err(ModelError::Labels(format!(
+                "id2label has {n} classes, at least 2 are needed"
+            )));
         }
         let mut classes = Vec::with_capacity(n);
-        let mut names = Vec::with_capacity(n);
         for i in 0..n {
-            let name = id2label
-                .get(&i)
-                .ok_or_else(|| format!("id2label has no class {i} (indices must be 0..{n})"))?;
+            let name = id2label.get(&i).ok_or_else(|| {
+                ModelError::Labels(format!(
+                    "id2label has no class {i} (indices must be 0..{n})"
+                ))
+            })?;
             let s = map_label(name, i, n).ok_or_else(|| {
-                format!("cannot map label {name:?} (class {i} of {n}) to negative/neutral/positive")
+                ModelError::Labels(format!(
+                    "cannot map label {name:?} (class {i} of {n}) to negative/neutral/positive"
+                ))
             })?;
             classes.push(s);
-            names.push(name.clone());
         }
         for s in [Sentiment::Negative, Sentiment::Positive] {
             if !classes.contains(&s) {
-                return Err(format!("no class maps to {s}: labels are {names:?}"));
+                let names: Vec<&String> = id2label.values().collect();
+                return Err(ModelError::Labels(format!(
+                    "no class maps to {s}: labels are {names:?}"
+                )));
             }
         }
-        Ok(LabelMap { classes, names })
+        Ok(LabelMap { classes })
     }
 
     /// The standard 3-class map (negative, neutral, positive).
     pub fn three_class() -> LabelMap {
         LabelMap {
             classes: Sentiment::ALL.to_vec(),
-            names: Sentiment::ALL
-                .iter()
-                .map(|s| s.as_str().to_string())
-                .collect(),
         }
-    }
-
-    /// Number of model output classes.
-    pub fn len(&self) -> usize {
-        self.classes.len()
-    }
-
-    /// Always false: a map has at least two classes.
-    pub fn is_empty(&self) -> bool {
-        self.classes.is_empty()
-    }
-
-    /// The model's own label names, by class index.
-    pub fn names(&self) -> &[String] {
-        &self.names
     }
 
     /// The sentiment of each model class, by class index.
@@ -140,7 +128,7 @@ fn stars_to_sentiment(stars: usize) -> Option<Sentiment> {
 mod tests {
     use super::*;
 
-    fn map(labels: &[&str]) -> Result<LabelMap, String> {
+    fn map(labels: &[&str]) -> Result<LabelMap, ModelError> {
         let m: BTreeMap<usize, String> = labels
             .iter()
             .enumerate()

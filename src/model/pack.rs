@@ -1,15 +1,17 @@
 //! Shipping a model fine-tuned with frozen word embeddings: commit only what training
 //! changed (`trained.safetensors`, fp16) and rebuild the full checkpoint from the pinned base.
 
+use super::error::ModelError;
+use super::heads::{HEADS_CONFIG, HEADS_WEIGHTS};
+use super::weights;
 use crate::error::{Result, SentirError};
-use crate::model::heads::{HEADS_CONFIG, HEADS_WEIGHTS};
-use crate::model::weights;
+use crate::io::atomic;
 use std::collections::HashMap;
 use std::path::Path;
-use tch::{Kind, Tensor};
+use tch::{Kind, TchError, Tensor};
 
 /// The word-embedding tensor name in a BERT sequence classifier and in the base encoder.
-pub const WORD_EMBEDDINGS: (&str, &str) = (
+const WORD_EMBEDDINGS: (&str, &str) = (
     "bert.embeddings.word_embeddings.weight",
     "embeddings.word_embeddings.weight",
 );
@@ -31,53 +33,76 @@ fn base_word_embeddings(base: &Path) -> Result<Tensor> {
 /// The sparse word-embedding change in `trained.safetensors`, for a model trained with
 /// unfrozen embeddings and no weight decay (only the rows of tokens in the training data move):
 /// the moved rows' token ids, and each row's change from the base as int8 times an fp32 scale.
-pub const DELTA_ROWS: &str = "sentir.word_embeddings_delta.rows";
+const DELTA_ROWS: &str = "sentir.word_embeddings_delta.rows";
 /// The int8 changes, one row per moved token (see [`DELTA_ROWS`]).
-pub const DELTA_Q: &str = "sentir.word_embeddings_delta.q";
+const DELTA_Q: &str = "sentir.word_embeddings_delta.q";
 /// One scale per moved row (see [`DELTA_ROWS`]).
-pub const DELTA_SCALE: &str = "sentir.word_embeddings_delta.scale";
+const DELTA_SCALE: &str = "sentir.word_embeddings_delta.scale";
 
 /// When (nearly) every row moved, weight decay was on and a delta would hold the whole
 /// table: refuse to pack. Without decay, rows of tokens absent from the training data stay
-/// bit for bit (a 250k-token vocabulary: ≈13% of rows moved for the default model's data).
+/// bit for bit (the README gives the share that moved for the default model).
 const MAX_MOVED_SHARE: f64 = 0.99;
 
+/// A tensor delta: the moved rows' ids, their int8 changes and one fp32 scale per row.
+type Delta = (Tensor, Tensor, Tensor);
+
 /// The rows where `emb` differs from `base`, as (token ids, int8 change, per-row scale).
-fn embedding_delta(emb: &Tensor, base: &Tensor) -> Option<(Tensor, Tensor, Tensor)> {
+fn embedding_delta(emb: &Tensor, base: &Tensor) -> Result<Option<Delta>, TchError> {
     let rows = emb
-        .ne_tensor(base)
-        .any_dim(1, false)
-        .nonzero()
-        .squeeze_dim(1);
+        .f_ne_tensor(base)?
+        .f_any_dim(1, false)?
+        .f_nonzero()?
+        .f_squeeze_dim(1)?;
     if rows.numel() == 0 {
-        return None;
+        return Ok(None);
     }
-    let delta = emb.index_select(0, &rows).to_kind(Kind::Float)
-        - base.index_select(0, &rows).to_kind(Kind::Float);
-    let scale = delta.abs().amax([1].as_slice(), true).clamp_min(1e-12) / 127.0;
-    let q = (&delta / &scale)
-        .round()
-        .clamp(-127, 127)
-        .to_kind(Kind::Int8);
-    Some((rows, q, scale.squeeze_dim(1)))
+    let moved = |t: &Tensor| t.f_index_select(0, &rows)?.f_to_kind(Kind::Float);
+    let delta = moved(emb)?.f_sub(&moved(base)?)?;
+    let scale = delta
+        .f_abs()?
+        .f_amax([1].as_slice(), true)?
+        .f_clamp_min(1e-12)?
+        .f_div_scalar(127.0)?;
+    let q = delta
+        .f_div(&scale)?
+        .f_round()?
+        .f_clamp(-127, 127)?
+        .f_to_kind(Kind::Int8)?;
+    Ok(Some((rows, q, scale.f_squeeze_dim(1)?)))
 }
 
 /// `emb` with the moved rows of a delta (see [`embedding_delta`]) applied.
-fn apply_delta(emb: &Tensor, rows: &Tensor, q: &Tensor, scale: &Tensor) -> Result<Tensor, String> {
-    let (vocab, dim) = (emb.size()[0], emb.size()[1]);
-    let n = rows.size()[0];
+fn apply_delta(
+    emb: &Tensor,
+    rows: &Tensor,
+    q: &Tensor,
+    scale: &Tensor,
+) -> Result<Tensor, ModelError> {
+    let (vocab, dim) = emb.size2()?;
+    let n = rows.size().first().copied().unwrap_or(0);
+    let in_vocab = match n {
+        0 => true,
+        _ => rows.f_min()?.f_int64_value(&[])? >= 0 && rows.f_max()?.f_int64_value(&[])? < vocab,
+    };
     let fits = rows.kind() == Kind::Int64
+        && rows.dim() == 1
         && q.size() == [n, dim]
         && scale.size() == [n]
-        && (n == 0 || (rows.min().int64_value(&[]) >= 0 && rows.max().int64_value(&[]) < vocab));
+        && in_vocab;
     if !fits {
-        return Err(format!(
+        return Err(ModelError::Format(format!(
             "the word-embedding delta does not fit the base ({vocab} x {dim})"
-        ));
+        )));
     }
-    let moved = emb.index_select(0, rows).to_kind(Kind::Float)
-        + q.to_kind(Kind::Float) * scale.to_kind(Kind::Float).unsqueeze(1);
-    Ok(emb.to_kind(Kind::Float).index_copy(0, rows, &moved))
+    let change = q
+        .f_to_kind(Kind::Float)?
+        .f_mul(&scale.f_to_kind(Kind::Float)?.f_unsqueeze(1)?)?;
+    let moved = emb
+        .f_index_select(0, rows)?
+        .f_to_kind(Kind::Float)?
+        .f_add(&change)?;
+    Ok(emb.f_to_kind(Kind::Float)?.f_index_copy(0, rows, &moved)?)
 }
 
 /// Writes `out/trained.safetensors` (every tensor of `model` but the word embeddings, fp16,
@@ -98,15 +123,15 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
             ),
         ));
     }
-    let mut tensors: Vec<(String, Tensor)> = t
-        .into_iter()
-        .map(|(k, v)| (k, v.to_kind(Kind::Half)))
-        .collect();
+    let mut tensors = Vec::with_capacity(t.len() + 3);
+    for (k, v) in t {
+        tensors.push((k, v.f_to_kind(Kind::Half)?));
+    }
     // Compared at fp16, the type the table is assembled in: a model fine-tuned from an
     // fp16-packed model (the default) carries the base's rows widened to fp32, equal at fp16.
-    let (emb, base_emb) = (emb.to_kind(Kind::Half), base_emb.to_kind(Kind::Half));
-    if let Some((rows, q, scale)) = embedding_delta(&emb, &base_emb) {
-        let (moved, vocab) = (rows.size()[0], emb.size()[0]);
+    let (emb, base_emb) = (emb.f_to_kind(Kind::Half)?, base_emb.f_to_kind(Kind::Half)?);
+    if let Some((rows, q, scale)) = embedding_delta(&emb, &base_emb)? {
+        let (moved, vocab) = (rows.numel(), emb.size().first().copied().unwrap_or(0));
         if moved as f64 > vocab as f64 * MAX_MOVED_SHARE {
             return Err(SentirError::model(
                 model,
@@ -123,9 +148,8 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
     }
     std::fs::create_dir_all(out).map_err(|e| SentirError::io(out, e))?;
     let n = tensors.len();
-    let tmp = out.join(".trained.safetensors.tmp");
-    weights::save(&mut tensors, &tmp).map_err(SentirError::Other)?;
-    std::fs::rename(&tmp, out.join("trained.safetensors")).map_err(|e| SentirError::io(out, e))?;
+    let trained = out.join("trained.safetensors");
+    atomic::write_with(&trained, |tmp| Ok(weights::save(&mut tensors, tmp)?))?;
     for f in ["config.json", "training.json", HEADS_WEIGHTS, HEADS_CONFIG] {
         let src = model.join(f);
         if src.exists() {
@@ -135,7 +159,7 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
             std::fs::remove_file(out.join(f)).map_err(|e| SentirError::io(out.join(f), e))?;
         }
     }
-    assemble(base, &out.join("trained.safetensors"), out)?;
+    assemble(base, &trained, out)?;
     Ok(n)
 }
 
@@ -143,6 +167,8 @@ pub fn pack(model: &Path, base: &Path, out: &Path) -> Result<usize> {
 /// the moved rows applied, when `trained` holds a delta), and copies the base's
 /// tokenizer.json. Both files are written atomically.
 pub fn assemble(base: &Path, trained: &Path, out: &Path) -> Result<()> {
+    let in_trained =
+        |e: &dyn std::fmt::Display| SentirError::Other(format!("{}: {e}", trained.display()));
     let mut t = read_all(trained)?;
     if t.contains_key(WORD_EMBEDDINGS.0) {
         return Err(SentirError::Other(format!(
@@ -158,27 +184,22 @@ pub fn assemble(base: &Path, trained: &Path, out: &Path) -> Result<()> {
     ) {
         (None, None, None) => {}
         (Some(rows), Some(q), Some(scale)) => {
-            emb = apply_delta(&emb, &rows, &q, &scale)
-                .map_err(|e| SentirError::Other(format!("{}: {e}", trained.display())))?;
+            emb = apply_delta(&emb, &rows, &q, &scale).map_err(|e| in_trained(&e))?;
         }
-        _ => {
-            return Err(SentirError::Other(format!(
-                "{}: incomplete word-embedding delta",
-                trained.display()
-            )))
-        }
+        _ => return Err(in_trained(&"incomplete word-embedding delta")),
     }
     let mut tensors: Vec<(String, Tensor)> = t.into_iter().collect();
     // fp16 like the trained tensors: sentir keeps fp16 word embeddings as they are in
     // memory (see `Model::load`), and transformers widens them to fp32 on load.
-    tensors.push((WORD_EMBEDDINGS.0.to_string(), emb.to_kind(Kind::Half)));
-    let tmp = out.join(".model.safetensors.tmp");
-    weights::save(&mut tensors, &tmp).map_err(SentirError::Other)?;
-    std::fs::rename(&tmp, out.join("model.safetensors")).map_err(|e| SentirError::io(out, e))?;
-    let tok_tmp = out.join(".tokenizer.json.tmp");
-    std::fs::copy(base.join("tokenizer.json"), &tok_tmp)
-        .map_err(|e| SentirError::io(base.join("tokenizer.json"), e))?;
-    std::fs::rename(&tok_tmp, out.join("tokenizer.json")).map_err(|e| SentirError::io(out, e))
+    tensors.push((WORD_EMBEDDINGS.0.to_string(), emb.f_to_kind(Kind::Half)?));
+    atomic::write_with(&out.join("model.safetensors"), |tmp| {
+        Ok(weights::save(&mut tensors, tmp)?)
+    })?;
+    let tokenizer = base.join("tokenizer.json");
+    atomic::write_with(&out.join("tokenizer.json"), |tmp| {
+        std::fs::copy(&tokenizer, tmp).map_err(|e| SentirError::io(&tokenizer, e))?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -188,12 +209,12 @@ mod tests {
     #[test]
     fn embedding_delta_keeps_only_moved_rows_and_applies_back() {
         let base = Tensor::randn([10, 8], (Kind::Float, tch::Device::Cpu));
-        assert!(embedding_delta(&base, &base.copy()).is_none());
+        assert!(embedding_delta(&base, &base.copy()).unwrap().is_none());
         let mut emb = base.copy();
         let change = Tensor::randn([2, 8], (Kind::Float, tch::Device::Cpu)) * 0.01;
         let rows = Tensor::from_slice(&[2i64, 7]);
         emb = emb.index_copy(0, &rows, &(base.index_select(0, &rows) + &change));
-        let (r, q, scale) = embedding_delta(&emb, &base).unwrap();
+        let (r, q, scale) = embedding_delta(&emb, &base).unwrap().unwrap();
         assert_eq!(Vec::<i64>::try_from(&r).unwrap(), vec![2, 7]);
         assert_eq!(q.kind(), Kind::Int8);
         let back = apply_delta(&base, &r, &q, &scale).unwrap();

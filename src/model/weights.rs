@@ -5,6 +5,7 @@
 //! Names may carry the architecture prefix or not (`bert.encoder…` vs `encoder…`), so a
 //! base-model checkpoint loads into a classifier, as in transformers.
 
+use super::error::{Context, ModelError};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
@@ -25,60 +26,65 @@ pub struct TensorInfo {
     pub end: u64,
 }
 
+/// A safetensors header: each tensor's place in the file, by name.
+pub type Header = HashMap<String, TensorInfo>;
+
 /// Reads the header of a safetensors file.
-pub fn read_header(path: &Path) -> Result<HashMap<String, TensorInfo>, String> {
-    let mut f = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn read_header(path: &Path) -> Result<Header, ModelError> {
+    let bad = |reason: String| ModelError::Format(format!("{}: {reason}", path.display()));
+    let mut f = File::open(path).map_err(|e| ModelError::io(path, e))?;
     let mut len = [0u8; 8];
     f.read_exact(&mut len)
-        .map_err(|e| format!("{}: not a safetensors file: {e}", path.display()))?;
+        .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
     let n = u64::from_le_bytes(len);
     if n > 100_000_000 {
-        return Err(format!(
-            "{}: not a safetensors file (header size {n})",
-            path.display()
-        ));
+        return Err(bad(format!("not a safetensors file (header size {n})")));
     }
     let mut header = vec![0u8; n as usize];
     f.read_exact(&mut header)
-        .map_err(|e| format!("{}: truncated header: {e}", path.display()))?;
-    let json: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&header)
-        .map_err(|e| format!("{}: bad header: {e}", path.display()))?;
+        .map_err(|e| bad(format!("truncated header: {e}")))?;
+    let json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&header).map_err(|e| bad(format!("bad header: {e}")))?;
     let base = 8 + n;
     let mut out = HashMap::new();
     for (name, v) in json {
         if name == "__metadata__" {
             continue;
         }
-        let kind = match v["dtype"].as_str() {
-            Some("F32") => Kind::Float,
-            Some("F16") => Kind::Half,
-            Some("BF16") => Kind::BFloat16,
-            Some("F64") => Kind::Double,
-            Some("I64") => Kind::Int64,
-            Some("I8") => Kind::Int8,
-            other => return Err(format!("{name}: unsupported dtype {other:?}")),
-        };
-        let shape: Vec<i64> = v["shape"]
-            .as_array()
-            .ok_or_else(|| format!("{name}: no shape"))?
-            .iter()
-            .map(|d| d.as_i64().unwrap_or(-1))
-            .collect();
-        let offs = v["data_offsets"]
-            .as_array()
-            .ok_or_else(|| format!("{name}: no offsets"))?;
-        let (s, e) = (offs[0].as_u64().unwrap_or(0), offs[1].as_u64().unwrap_or(0));
-        out.insert(
-            name,
-            TensorInfo {
-                kind,
-                shape,
-                start: base + s,
-                end: base + e,
-            },
-        );
+        let info = tensor_info(&v, base).context(&name)?;
+        out.insert(name, info);
     }
     Ok(out)
+}
+
+/// One header entry (`dtype`, `shape`, `data_offsets` relative to `base`).
+fn tensor_info(v: &serde_json::Value, base: u64) -> Result<TensorInfo, ModelError> {
+    let bad = ModelError::Format;
+    let kind = match v["dtype"].as_str() {
+        Some("F32") => Kind::Float,
+        Some("F16") => Kind::Half,
+        Some("BF16") => Kind::BFloat16,
+        Some("F64") => Kind::Double,
+        Some("I64") => Kind::Int64,
+        Some("I8") => Kind::Int8,
+        other => return Err(bad(format!("unsupported dtype {other:?}"))),
+    };
+    let shape: Vec<i64> = v["shape"]
+        .as_array()
+        .ok_or_else(|| bad("no shape".into()))?
+        .iter()
+        .map(|d| d.as_i64().unwrap_or(-1))
+        .collect();
+    let offset = |i: usize| v["data_offsets"][i].as_u64();
+    let (Some(s), Some(e)) = (offset(0), offset(1)) else {
+        return Err(bad("no offsets".into()));
+    };
+    Ok(TensorInfo {
+        kind,
+        shape,
+        start: base + s,
+        end: base + e,
+    })
 }
 
 const CHUNK_BYTES: u64 = 8 << 20;
@@ -91,10 +97,10 @@ const CHUNK_BYTES: u64 = 8 << 20;
 pub fn load(
     vs: &VarStore,
     path: &Path,
-    header: &HashMap<String, TensorInfo>,
+    header: &Header,
     prefix: &str,
     allow_missing: bool,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, ModelError> {
     load_vars(
         vs.variables().into_iter().collect(),
         path,
@@ -108,11 +114,11 @@ pub fn load(
 pub fn load_vars(
     mut vars: Vec<(String, Tensor)>,
     path: &Path,
-    header: &HashMap<String, TensorInfo>,
+    header: &Header,
     prefix: &str,
     allow_missing: bool,
-) -> Result<Vec<String>, String> {
-    let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+) -> Result<Vec<String>, ModelError> {
+    let file = File::open(path).map_err(|e| ModelError::io(path, e))?;
     let mut missing = Vec::new();
     vars.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, mut var) in vars {
@@ -126,30 +132,25 @@ pub fn load_vars(
                 missing.push(format!("{name} (shape {:?} in the file)", info.shape));
                 continue;
             }
-            return Err(format!(
-                "{name}: shape {:?} in the file, {:?} in the model",
-                info.shape,
-                var.size()
-            ));
+            return Err(ModelError::Shape {
+                model: format!("{:?}", var.size()),
+                file: info.shape.clone(),
+                name,
+            });
         }
-        copy_into(&file, info, &mut var).map_err(|e| format!("{name}: {e}"))?;
+        copy_into(&file, info, &mut var).context(&name)?;
     }
     if !allow_missing && !missing.is_empty() {
-        return Err(format!(
-            "weights missing from {}: {}",
-            path.display(),
-            missing.join(", ")
-        ));
+        return Err(ModelError::Missing {
+            file: Some(path.to_path_buf()),
+            names: missing,
+        });
     }
     Ok(missing)
 }
 
 /// The file's entry for variable `name` (with or without the `prefix.` the model adds).
-pub fn lookup<'a>(
-    header: &'a HashMap<String, TensorInfo>,
-    name: &str,
-    prefix: &str,
-) -> Option<&'a TensorInfo> {
+pub fn lookup<'a>(header: &'a Header, name: &str, prefix: &str) -> Option<&'a TensorInfo> {
     header.get(name).or_else(|| {
         name.strip_prefix(prefix)
             .and_then(|n| n.strip_prefix('.'))
@@ -157,11 +158,11 @@ pub fn lookup<'a>(
     })
 }
 
-fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), String> {
+fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), ModelError> {
     let elem = info.kind.elt_size_in_bytes() as u64;
     let numel: i64 = info.shape.iter().product();
-    if info.end - info.start != numel as u64 * elem {
-        return Err("byte range does not match shape".into());
+    if info.end.checked_sub(info.start) != Some(numel as u64 * elem) {
+        return Err(ModelError::Format("byte range does not match shape".into()));
     }
     let rows = info.shape.first().copied().unwrap_or(1).max(1) as u64;
     let row_bytes = (info.end - info.start) / rows;
@@ -173,21 +174,18 @@ fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), Str
             let k = rows_per_chunk.min(rows - r);
             buf.resize((k * row_bytes) as usize, 0);
             file.read_exact_at(&mut buf, info.start + r * row_bytes)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| ModelError::Format(e.to_string()))?;
             let mut shape = info.shape.clone();
-            if shape.is_empty() {
-                shape = vec![];
-            } else {
-                shape[0] = k as i64;
+            if let Some(first) = shape.first_mut() {
+                *first = k as i64;
             }
-            let src =
-                Tensor::f_from_data_size(&buf, &shape, info.kind).map_err(|e| e.to_string())?;
+            let src = Tensor::f_from_data_size(&buf, &shape, info.kind)?;
             let mut dst = if info.shape.is_empty() {
                 var.shallow_clone()
             } else {
-                var.narrow(0, r as i64, k as i64)
+                var.f_narrow(0, r as i64, k as i64)?
             };
-            dst.f_copy_(&src).map_err(|e| e.to_string())?;
+            dst.f_copy_(&src)?;
             r += k;
         }
         Ok(())
@@ -196,37 +194,54 @@ fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), Str
 
 /// Writes tensors as safetensors, sorted by name (so equal weights give equal bytes), with
 /// the `{"format": "pt"}` metadata Python transformers requires to load the file.
-pub fn save(tensors: &mut [(String, Tensor)], path: &Path) -> Result<(), String> {
-    use safetensors::tensor::{Dtype, TensorView};
+pub fn save(tensors: &mut [(String, Tensor)], path: &Path) -> Result<(), ModelError> {
+    use safetensors::tensor::TensorView;
     tensors.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut raw: Vec<(&str, Dtype, Vec<usize>, Vec<u8>)> = Vec::with_capacity(tensors.len());
+    let mut raw = Vec::with_capacity(tensors.len());
     for (name, t) in tensors.iter() {
-        let t = t.to_device(tch::Device::Cpu).contiguous();
-        let dtype = match t.kind() {
-            Kind::Float => Dtype::F32,
-            Kind::Half => Dtype::F16,
-            Kind::BFloat16 => Dtype::BF16,
-            Kind::Double => Dtype::F64,
-            Kind::Int64 => Dtype::I64,
-            Kind::Int8 => Dtype::I8,
-            k => return Err(format!("{name}: cannot save {k:?} tensors")),
-        };
-        let numel = t.numel();
-        let mut bytes = vec![0u8; numel * t.kind().elt_size_in_bytes()];
-        t.f_copy_data_u8(&mut bytes, numel)
-            .map_err(|e| format!("{name}: {e}"))?;
-        let shape = t.size().iter().map(|&d| d as usize).collect();
-        raw.push((name, dtype, shape, bytes));
+        raw.push(tensor_bytes(name, t).context(name)?);
     }
     let mut views = Vec::with_capacity(raw.len());
-    for (name, dtype, shape, bytes) in &raw {
-        let v =
-            TensorView::new(*dtype, shape.clone(), bytes).map_err(|e| format!("{name}: {e}"))?;
-        views.push((*name, v));
+    for r in &raw {
+        let v = TensorView::new(r.dtype, r.shape.clone(), &r.bytes).context(r.name)?;
+        views.push((r.name, v));
     }
     let meta = HashMap::from([("format".to_string(), "pt".to_string())]);
-    safetensors::tensor::serialize_to_file(views, &Some(meta), path)
-        .map_err(|e| format!("{}: {e}", path.display()))
+    safetensors::tensor::serialize_to_file(views, &Some(meta), path).context(path.display())
+}
+
+/// A tensor as safetensors stores it.
+struct RawTensor<'a> {
+    name: &'a str,
+    dtype: safetensors::Dtype,
+    shape: Vec<usize>,
+    /// Little-endian element bytes.
+    bytes: Vec<u8>,
+}
+
+/// A tensor's safetensors dtype, shape and bytes (copied to the CPU).
+fn tensor_bytes<'a>(name: &'a str, t: &Tensor) -> Result<RawTensor<'a>, ModelError> {
+    use safetensors::Dtype;
+    let t = t.f_to_device(tch::Device::Cpu)?.f_contiguous()?;
+    let dtype = match t.kind() {
+        Kind::Float => Dtype::F32,
+        Kind::Half => Dtype::F16,
+        Kind::BFloat16 => Dtype::BF16,
+        Kind::Double => Dtype::F64,
+        Kind::Int64 => Dtype::I64,
+        Kind::Int8 => Dtype::I8,
+        k => return Err(ModelError::Format(format!("cannot save {k:?} tensors"))),
+    };
+    let numel = t.numel();
+    let mut bytes = vec![0u8; numel * t.kind().elt_size_in_bytes()];
+    t.f_copy_data_u8(&mut bytes, numel)?;
+    let shape = t.size().iter().map(|&d| d as usize).collect();
+    Ok(RawTensor {
+        name,
+        dtype,
+        shape,
+        bytes,
+    })
 }
 
 #[cfg(test)]
@@ -234,16 +249,21 @@ mod tests {
     use super::*;
     use tch::{nn, Device};
 
-    #[test]
-    fn loads_with_or_without_prefix_and_converts_dtype() {
+    /// `tensors` saved as `m.safetensors` in a new temporary directory.
+    fn saved(mut tensors: Vec<(String, Tensor)>) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m.safetensors");
+        save(&mut tensors, &p).unwrap();
+        (dir, p)
+    }
+
+    #[test]
+    fn loads_with_or_without_prefix_and_converts_dtype() {
         let w = Tensor::arange(24, (Kind::Float, Device::Cpu)).view([6, 4]);
-        let mut t = vec![
+        let (_dir, p) = saved(vec![
             ("lin.weight".to_string(), w.to_kind(Kind::Half)),
             ("bert.b".to_string(), Tensor::from_slice(&[1f32, 2.0])),
-        ];
-        save(&mut t, &p).unwrap();
+        ]);
         let vs = nn::VarStore::new(Device::Cpu);
         let _a = vs.root().sub("bert").sub("lin").zeros("weight", &[6, 4]);
         let _b = vs.root().sub("bert").zeros("b", &[2]);
@@ -258,15 +278,14 @@ mod tests {
         );
         assert!(load(&vs, &p, &header, "bert", false)
             .unwrap_err()
+            .to_string()
             .contains("classifier.weight"));
     }
 
     #[test]
     fn saved_files_carry_the_metadata_transformers_needs() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("m.safetensors");
         let w = Tensor::arange(6, (Kind::Float, Device::Cpu)).view([2, 3]);
-        save(&mut [("w".to_string(), w.to_kind(Kind::Half))], &p).unwrap();
+        let (_dir, p) = saved(vec![("w".to_string(), w.to_kind(Kind::Half))]);
         let bytes = std::fs::read(&p).unwrap();
         let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
         let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
@@ -279,21 +298,14 @@ mod tests {
 
     #[test]
     fn shape_mismatch_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("m.safetensors");
-        save(
-            &mut [(
-                "w".to_string(),
-                Tensor::zeros([2, 2], (Kind::Float, Device::Cpu)),
-            )],
-            &p,
-        )
-        .unwrap();
+        let w = Tensor::zeros([2, 2], (Kind::Float, Device::Cpu));
+        let (_dir, p) = saved(vec![("w".to_string(), w)]);
         let vs = nn::VarStore::new(Device::Cpu);
         let _w = vs.root().zeros("w", &[3, 2]);
         let header = read_header(&p).unwrap();
         assert!(load(&vs, &p, &header, "x", false)
             .unwrap_err()
+            .to_string()
             .contains("shape"));
     }
 }

@@ -2,10 +2,10 @@
 //! from tokenized to labelled. `eval` and training use the same functions.
 
 use super::read::{encode_all, ReadChunk, RowIds, Work};
-use crate::batch::{collate, plan, BatchLimits};
+use crate::batch::{plan, BatchLimits};
 use crate::error::{Result, SentirError};
 use crate::io::Row;
-use crate::model::{Model, Scores};
+use crate::model::{collate, Model, Scores};
 use crate::prediction::{Outcome, Prediction};
 use crate::tokenize::{LongText, TextEncoder};
 use std::time::{Duration, Instant};
@@ -57,7 +57,7 @@ pub fn infer(
             return Err(SentirError::Interrupted(sig));
         }
         let seqs: Vec<&[i64]> = batch.iter().map(|&j| owners[j].1).collect();
-        let c = collate(&seqs, pad, model.device());
+        let c = collate(&seqs, pad, model.device())?;
         let t0 = Instant::now();
         let scores = model.predict(&c.input_ids, &c.mask)?;
         stats.latencies.push(t0.elapsed());

@@ -6,12 +6,12 @@
 mod save;
 mod schedule;
 
-use crate::batch::{collate, BatchLimits};
+use crate::batch::BatchLimits;
 use crate::error::{Result, SentirError};
 use crate::eval::evaluate;
 use crate::io::labelled::Example;
 use crate::model::labels::LabelMap;
-use crate::model::{heads, Model, Weights};
+use crate::model::{collate, heads, Coverage, Model};
 use crate::progress::step_bar;
 use crate::tokenize::{LongText, TextEncoder};
 use indicatif::ProgressBar;
@@ -192,10 +192,10 @@ fn load_base(cfg: &TrainConfig) -> Result<Model> {
     let (model, missing) = Model::load_with(
         &cfg.base,
         cfg.device,
-        Weights::AllowMissing,
+        Coverage::AllowMissing,
         Some(&LabelMap::three_class()),
     )?;
-    let prefix = model.config().arch.base_prefix(&model.config().model_type);
+    let prefix = model.config().arch.base_prefix();
     let transformer_missing: Vec<&String> = missing
         .iter()
         .filter(|m| {
@@ -336,7 +336,7 @@ impl Run<'_> {
     fn step(&mut self, batch: &[usize]) -> Result<f64> {
         let (cfg, device) = (self.cfg, self.cfg.device);
         let seqs: Vec<&[i64]> = batch.iter().map(|&i| self.ids[i].as_slice()).collect();
-        let c = collate(&seqs, self.model.config().pad_token_id, device);
+        let c = collate(&seqs, self.model.config().pad_token_id, device)?;
         let y = Tensor::from_slice(&batch.iter().map(|&i| self.labels[i]).collect::<Vec<_>>())
             .to_device(device);
         let out = self.model.forward(&c.input_ids, &c.mask, true)?;

@@ -27,12 +27,8 @@ pub fn save_model(
         .filter(|(k, _)| !k.starts_with(heads::VAR_PREFIX))
         .map(|(k, v)| (k, v.detach().to_device(Device::Cpu)))
         .collect();
-    weights::save(&mut tensors, &tmp.path().join("model.safetensors"))
-        .map_err(SentirError::Other)?;
-    model
-        .heads()
-        .save(model.var_store(), tmp.path())
-        .map_err(SentirError::Other)?;
+    weights::save(&mut tensors, &tmp.path().join("model.safetensors"))?;
+    model.heads().save(model.var_store(), tmp.path())?;
     write_config(model, tmp.path())?;
     encoder
         .tokenizer()

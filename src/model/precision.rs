@@ -1,0 +1,68 @@
+//! Inference precision: fp32, or int8 dynamic quantization of the encoder's Linear layers.
+
+use super::error::ModelError;
+use super::Model;
+use crate::error::{Result, SentirError};
+use std::path::Path;
+use tch::{Device, Kind, Tensor};
+
+/// Numeric precision for inference.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Precision {
+    /// Float32 weights and activations (exact parity with transformers).
+    #[default]
+    Fp32,
+    /// int8 dynamic quantization of the encoder's Linear layers (CPU only; faster, slightly
+    /// different scores).
+    Int8,
+}
+
+impl Precision {
+    /// Parses `fp32` or `int8`.
+    pub fn parse(s: &str) -> Result<Precision> {
+        match s.to_ascii_lowercase().as_str() {
+            "fp32" | "float32" => Ok(Precision::Fp32),
+            "int8" => Ok(Precision::Int8),
+            _ => Err(SentirError::Usage(format!(
+                "unknown precision {s:?} (fp32, int8)"
+            ))),
+        }
+    }
+
+    /// `fp32` or `int8`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "fp32",
+            Precision::Int8 => "int8",
+        }
+    }
+}
+
+impl Model {
+    /// Loads `dir` for inference at `precision`.
+    pub fn load_with_precision(dir: &Path, device: Device, precision: Precision) -> Result<Model> {
+        let mut model = Model::load(dir, device)?;
+        if precision == Precision::Int8 {
+            model.quantize_int8()?;
+        }
+        Ok(model)
+    }
+
+    /// Switches the encoder to int8 dynamic quantization (CPU only, inference only).
+    fn quantize_int8(&mut self) -> Result<()> {
+        if self.device() != Device::Cpu {
+            return Err(SentirError::Usage(
+                "--precision int8 runs on the CPU only (use --device cpu)".into(),
+            ));
+        }
+        let int8 = |shape: [i64; 2]| Tensor::f_zeros(shape, (Kind::Int8, Device::Cpu));
+        let has_int_mm = int8([1, 8])
+            .and_then(|a| a.f_internal_int_mm(&int8([8, 8])?))
+            .is_ok();
+        if !has_int_mm {
+            let e = ModelError::NoInt8("this libtorch has no int8 matrix product (_int_mm)");
+            return Err(e.in_dir(&self.dir));
+        }
+        self.net.quantize_int8().map_err(|e| e.in_dir(&self.dir))
+    }
+}
