@@ -10,8 +10,8 @@ use anyhow::Context;
 use sentir::bench::{self, BenchConfig};
 use sentir::classify::{self, ClassifyConfig};
 use sentir::eval::evaluate;
-use sentir::io::labelled::{
-    read_examples, read_umsab, write_examples_csv, Example, LabelledColumns, UMSAB_LANGUAGES,
+use sentir::io::examples::{
+    read_examples, read_umsab, write_examples_csv, Example, ExampleColumns, UMSAB_LANGUAGES,
 };
 use sentir::langid::{self, LanguageSource};
 use sentir::load;
@@ -282,7 +282,7 @@ fn delimiter(c: char) -> Result<u8, SentirError> {
 }
 
 /// The labelled examples of every file, in order.
-fn read_example_files(files: &[PathBuf], cols: &LabelledColumns) -> anyhow::Result<Vec<Example>> {
+fn read_example_files(files: &[PathBuf], cols: &ExampleColumns) -> anyhow::Result<Vec<Example>> {
     let mut out = Vec::new();
     for f in files {
         out.extend(read_examples(f, cols)?);

@@ -3,7 +3,7 @@
 
 use clap::{Args, ValueEnum};
 use sentir::batch::BatchLimits;
-use sentir::io::labelled::LabelledColumns;
+use sentir::io::examples::ExampleColumns;
 use sentir::io::Format;
 use sentir::langid::{self, LanguageSource};
 use sentir::load::{self, RunConfig};
@@ -188,8 +188,8 @@ pub struct ExampleColumnArgs {
 
 impl ExampleColumnArgs {
     /// The columns to read, with `group` scored separately.
-    pub fn columns(&self, group: Option<String>) -> LabelledColumns {
-        LabelledColumns {
+    pub fn columns(&self, group: Option<String>) -> ExampleColumns {
+        ExampleColumns {
             text: self.text_column.clone(),
             label: self.label_column.clone(),
             group,

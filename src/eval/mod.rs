@@ -8,7 +8,7 @@ pub use metrics::{BinaryMetrics, ClassMetrics, ClassScores, Metrics};
 
 use crate::batch::BatchLimits;
 use crate::error::{Result, SentirError};
-use crate::io::labelled::Example;
+use crate::io::examples::Example;
 use crate::model::heads::REASONS;
 use crate::model::{Model, Scores};
 use crate::pipeline::predict_texts;

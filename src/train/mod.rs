@@ -9,7 +9,7 @@ mod schedule;
 use crate::batch::BatchLimits;
 use crate::error::{Result, SentirError};
 use crate::eval::evaluate;
-use crate::io::labelled::Example;
+use crate::io::examples::Example;
 use crate::model::labels::LabelMap;
 use crate::model::{collate, heads, Coverage, Model};
 use crate::progress::step_bar;

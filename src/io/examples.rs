@@ -1,4 +1,4 @@
-//! Labelled data for `train` and `eval`: CSV/JSONL with a text and a label column, and the
+//! Labelled examples for `train` and `eval`: CSV/JSONL with a text and a label column, and the
 //! UMSAB text/label file pairs.
 
 use super::cell::{cell, column_names, find_column, Column};
@@ -39,7 +39,7 @@ impl Example {
 
 /// Column names for labelled data.
 #[derive(Clone, Debug, Default)]
-pub struct LabelledColumns {
+pub struct ExampleColumns {
     /// Text column (auto-detected when `None`).
     pub text: Option<String>,
     /// Label column: names (negative/neutral/positive) or 0/1/2; when `None`, `label`,
@@ -56,13 +56,13 @@ const LABEL_CANDIDATES: [&str; 2] = ["label", "sentiment"];
 /// training on silently skipped rows would hide data problems. A `reason` column (the fixed
 /// list of [`REASONS`]) and a `mixed` column (`true`/`false`) are read when present; an
 /// empty value there means unknown.
-pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>> {
+pub fn read_examples(path: &Path, cols: &ExampleColumns) -> Result<Vec<Example>> {
     let spec = path
         .to_str()
         .ok_or_else(|| SentirError::Usage(format!("{}: path is not UTF-8", path.display())))?;
     let (mut source, _, _) = open_source(spec, None, cols.text.as_deref(), b',')?;
     let names = column_names(source.as_ref());
-    let columns = ExampleColumns::resolve(names.as_deref(), cols).map_err(|missing| {
+    let columns = ExampleFields::resolve(names.as_deref(), cols).map_err(|missing| {
         SentirError::Usage(format!(
             "{}: no column {missing:?}; the columns are: {}",
             path.display(),
@@ -81,19 +81,19 @@ pub fn read_examples(path: &Path, cols: &LabelledColumns) -> Result<Vec<Example>
 
 /// Where each value of an example is: by position with a header or schema, by key in JSONL
 /// objects (whose label key is then chosen per row, in the order of [`LABEL_CANDIDATES`]).
-struct ExampleColumns {
+struct ExampleFields {
     label: Vec<(String, Column)>,
     group: Option<(String, Column)>,
     reason: Option<Column>,
     mixed: Option<Column>,
 }
 
-impl ExampleColumns {
+impl ExampleFields {
     /// Resolves the columns against `names` (`None` for JSONL); the error is the name of a
     /// column that is not there.
     fn resolve(
         names: Option<&[String]>,
-        cols: &LabelledColumns,
+        cols: &ExampleColumns,
     ) -> std::result::Result<Self, String> {
         let at = |name: &str| -> Option<Column> {
             match names {
@@ -118,7 +118,7 @@ impl ExampleColumns {
                 .collect::<std::result::Result<_, _>>()?,
         };
         let group = cols.group.as_deref().map(required).transpose()?;
-        Ok(ExampleColumns {
+        Ok(ExampleFields {
             label,
             group,
             reason: at("reason"),
@@ -275,13 +275,13 @@ mod tests {
             Example::new("¿Tienen talla 42?", Sentiment::Neutral, Some("es".into())),
         ];
         write_examples_csv(&p, &ex).unwrap();
-        let cols = LabelledColumns {
+        let cols = ExampleColumns {
             group: Some("language".into()),
             ..Default::default()
         };
         assert_eq!(read_examples(&p, &cols).unwrap(), ex);
         std::fs::write(&p, "text,label\nhola,positive\nadios,happy\n").unwrap();
-        let e = read_examples(&p, &LabelledColumns::default())
+        let e = read_examples(&p, &ExampleColumns::default())
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 3") && e.contains("happy"), "{e}");
@@ -296,12 +296,12 @@ mod tests {
             "text,sentiment,mixed,reason\nllegó roto,negative,false,damaged\nok,neutral,,\n",
         )
         .unwrap();
-        let ex = read_examples(&p, &LabelledColumns::default()).unwrap();
+        let ex = read_examples(&p, &ExampleColumns::default()).unwrap();
         assert_eq!(ex[0].label, Sentiment::Negative);
         assert_eq!((ex[0].reason, ex[0].mixed), (Some(1), Some(false)));
         assert_eq!((ex[1].reason, ex[1].mixed), (None, None));
         std::fs::write(&p, "text,sentiment,reason\na,negative,late\n").unwrap();
-        let e = read_examples(&p, &LabelledColumns::default())
+        let e = read_examples(&p, &ExampleColumns::default())
             .unwrap_err()
             .to_string();
         assert!(
@@ -309,7 +309,7 @@ mod tests {
             "{e}"
         );
         std::fs::write(&p, "text,sentiment,mixed\na,negative,yes\n").unwrap();
-        let e = read_examples(&p, &LabelledColumns::default())
+        let e = read_examples(&p, &ExampleColumns::default())
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2") && e.contains("\"yes\""), "{e}");
@@ -320,7 +320,7 @@ mod tests {
             "{\"text\":\"hola\",\"sentiment\":\"positive\",\"reason\":\"praise\"}\n",
         )
         .unwrap();
-        let ex = read_examples(&j, &LabelledColumns::default()).unwrap();
+        let ex = read_examples(&j, &ExampleColumns::default()).unwrap();
         assert_eq!((ex[0].label, ex[0].reason), (Sentiment::Positive, Some(7)));
     }
 }
