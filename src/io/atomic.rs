@@ -204,10 +204,15 @@ fn parent_dir(target: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// An empty directory and `out.csv` in it.
+    fn target() -> (tempfile::TempDir, PathBuf) {
+        let (dir, target) = target();
+        (dir, target)
+    }
+
     #[test]
     fn file_appears_only_on_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.csv");
+        let (dir, target) = target();
         let mut out = Output::open(target.to_str().unwrap()).unwrap();
         out.write_all(b"a,b\n").unwrap();
         assert!(!target.exists());
@@ -217,8 +222,7 @@ mod tests {
 
     #[test]
     fn a_partial_has_a_fixed_name_and_appears_only_on_commit() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.csv");
+        let (dir, target) = target();
         let partial = dir.path().join(".out.csv.sentir-partial");
         std::fs::write(&partial, b"left by a killed run").unwrap();
         let mut out = Output::open_partial(target.to_str().unwrap()).unwrap();
@@ -235,8 +239,7 @@ mod tests {
 
     #[test]
     fn dropped_output_leaves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.csv");
+        let (dir, target) = target();
         {
             let mut out = Output::open(target.to_str().unwrap()).unwrap();
             out.write_all(b"partial").unwrap();

@@ -123,10 +123,17 @@ impl BatchSink {
             .enumerate()
             .map(|(i, c)| {
                 let mut name = String::from_utf8_lossy(c).into_owned();
-                if name.is_empty() || !seen.insert(name.clone()) {
+                if name.is_empty() || seen.contains(&name) {
+                    // column_N, or column_N_2, … when a later header already uses that name.
                     name = format!("column_{}", i + 1);
-                    seen.insert(name.clone());
+                    let base = name.clone();
+                    let mut k = 1;
+                    while seen.contains(&name) || columns.iter().any(|c| c == name.as_bytes()) {
+                        k += 1;
+                        name = format!("{base}_{k}");
+                    }
                 }
+                seen.insert(name.clone());
                 Field::new(name, DataType::Utf8, true)
             })
             .collect();
@@ -283,6 +290,32 @@ impl RowSink for BatchSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_and_repeated_header_names_get_unique_names() {
+        struct Nothing;
+        impl BatchWriter for Nothing {
+            fn write(&mut self, _: &RecordBatch) -> Result<()> {
+                Ok(())
+            }
+            fn finish(self: Box<Self>) -> Result<()> {
+                Ok(())
+            }
+        }
+        let open: OpenWriter = Box::new(|_| Ok(Box::new(Nothing) as Box<dyn BatchWriter>));
+        let cols: Vec<Vec<u8>> = ["column_2", "", "text", "text"]
+            .iter()
+            .map(|c| c.as_bytes().to_vec())
+            .collect();
+        let sink = BatchSink::for_fields(open, &cols).unwrap();
+        let names: Vec<&str> = sink
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        assert_eq!(&names[..4], ["column_2", "column_2_2", "text", "column_4"]);
+    }
 
     #[test]
     fn label_columns_replace_in_place_and_append() {

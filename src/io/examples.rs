@@ -244,6 +244,14 @@ pub fn write_examples_csv(path: &Path, examples: &[Example]) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// The error of reading `text` as a CSV of examples with the default columns.
+    fn csv_error(p: &Path, text: &str) -> String {
+        std::fs::write(p, text).unwrap();
+        read_examples(p, &ExampleColumns::default())
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn umsab_pairs_without_trailing_newline() {
         let dir = tempfile::tempdir().unwrap();
@@ -280,10 +288,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(read_examples(&p, &cols).unwrap(), ex);
-        std::fs::write(&p, "text,label\nhola,positive\nadios,happy\n").unwrap();
-        let e = read_examples(&p, &ExampleColumns::default())
-            .unwrap_err()
-            .to_string();
+        let e = csv_error(&p, "text,label\nhola,positive\nadios,happy\n");
         assert!(e.contains("line 3") && e.contains("happy"), "{e}");
     }
 
@@ -300,18 +305,12 @@ mod tests {
         assert_eq!(ex[0].label, Sentiment::Negative);
         assert_eq!((ex[0].reason, ex[0].mixed), (Some(1), Some(false)));
         assert_eq!((ex[1].reason, ex[1].mixed), (None, None));
-        std::fs::write(&p, "text,sentiment,reason\na,negative,late\n").unwrap();
-        let e = read_examples(&p, &ExampleColumns::default())
-            .unwrap_err()
-            .to_string();
+        let e = csv_error(&p, "text,sentiment,reason\na,negative,late\n");
         assert!(
             e.contains("line 2") && e.contains("\"late\"") && e.contains("delivery"),
             "{e}"
         );
-        std::fs::write(&p, "text,sentiment,mixed\na,negative,yes\n").unwrap();
-        let e = read_examples(&p, &ExampleColumns::default())
-            .unwrap_err()
-            .to_string();
+        let e = csv_error(&p, "text,sentiment,mixed\na,negative,yes\n");
         assert!(e.contains("line 2") && e.contains("\"yes\""), "{e}");
         // JSONL: the label key may be `sentiment`.
         let j = dir.path().join("c.jsonl");
