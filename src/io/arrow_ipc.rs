@@ -4,7 +4,7 @@
 //! feed sentir through a pipe and read its output back without deadlock.
 
 use super::batch_sink::BatchWriter;
-use super::batches::{BatchSource, Batches};
+use super::batches::{catch_panics, BatchSource, Batches};
 use super::Input;
 use crate::error::{Result, SentirError};
 use arrow_array::RecordBatch;
@@ -53,8 +53,12 @@ fn named<I>(reader: I, name: &str) -> Batches
 where
     I: Iterator<Item = std::result::Result<RecordBatch, arrow_schema::ArrowError>> + Send + 'static,
 {
-    let name = name.to_string();
-    Box::new(reader.map(move |b| b.map_err(|e| format!("{name}: cannot read Arrow IPC: {e}"))))
+    let what = format!("{name}: cannot read Arrow IPC");
+    let batches = {
+        let what = what.clone();
+        reader.map(move |b| b.map_err(|e| format!("{what}: {e}")))
+    };
+    catch_panics(Box::new(batches), what)
 }
 
 /// A [`BatchWriter`] of an Arrow IPC stream; every batch is flushed through to the output.
@@ -100,5 +104,40 @@ impl<W: Write + Send> BatchWriter for IpcWriter<W> {
         me.writer.finish().map_err(|e| write_err(&me.name, e))?;
         let inner = me.writer.into_inner().map_err(|e| write_err(&me.name, e))?;
         (me.commit)(inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::RowSource;
+    use std::io::BufReader;
+
+    /// A stream found by the fuzzer (fuzz/corpus/arrow_reader): a buffer that claims to go far
+    /// past the message's end made arrow-buffer panic while decoding the first batch.
+    #[test]
+    fn a_malformed_stream_is_a_read_error() {
+        let bytes: &'static [u8] = include_bytes!(
+            "../../fuzz/corpus/arrow_reader/crash-d27dac8452a6322aa7f316789be54e7f59456334"
+        );
+        let input = Input {
+            reader: BufReader::new(Box::new(bytes)),
+            name: "-".into(),
+            size: None,
+        };
+        let mut source = open(input, None).unwrap();
+        let e = loop {
+            match source.next_row() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("a malformed stream read to its end"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(e.exit_code(), 1);
+        let e = e.to_string();
+        assert!(
+            e.starts_with("-: cannot read Arrow IPC: malformed input ("),
+            "{e}"
+        );
     }
 }
