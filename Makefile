@@ -143,9 +143,10 @@ $(PYENV)/.stamp-peer: benches/peer/requirements.txt
 ## serde_json, arrow and parquet crates) is safe Rust, where a bug shows as a panic or an
 ## abort, which libFuzzer reports without a sanitizer; ASan would also instrument rust-bert,
 ## tokenizers and lingua, which the targets never run, and slow every execution. Debug
-## assertions (integer overflow checks) stay on. Memory: -malloc_limit_mb fails an input that
-## makes one allocation over 256 MB (inputs are at most 8 KiB), -rss_limit_mb one that grows
-## the process over 2 GB.
+## assertions (integer overflow checks) stay on. Memory: -rss_limit_mb (checked every second)
+## fails an input that grows the process past 2 GB (inputs are at most 8 KiB); -malloc_limit_mb
+## (one allocation over 256 MB) needs a sanitizer's allocator hooks, so it only counts with
+## `--sanitizer address`.
 FUZZ_TARGETS := csv_reader jsonl_reader text_reader parquet_reader arrow_reader label_writers \
   report_dates report_reader
 FUZZ_SECONDS ?= 60
@@ -167,7 +168,7 @@ fuzz: fuzz-build
 	    -artifact_prefix=fuzz/artifacts/$$t/ -dict=fuzz/dict/$$t.dict -print_final_stats=1 \
 	    $(FUZZ_FLAGS) 2>fuzz/target/$$t.log \
 	    || { tail -n 60 fuzz/target/$$t.log; echo "fuzz: $$t failed (log: fuzz/target/$$t.log)"; exit 1; }; \
-	  grep -E '^#[0-9]+ +DONE' fuzz/target/$$t.log | tail -n 1; \
+	  grep -E '^#[0-9]+[[:space:]]+DONE' fuzz/target/$$t.log | tail -n 1; \
 	done
 
 ## fuzz-ci: what CI runs, every target for 20 s.

@@ -1,7 +1,7 @@
 //! Arrow IPC reader: the streaming format read as from stdin, the file format (`ARROW1`…)
 //! from a file. A stream or file that does not open is one fatal error; one that opens
 //! gives rows numbered 1, 2, … in batch order (each row the next of its batch), then ends
-//! or stops on one fatal read error. No panic, no large allocation (`-malloc_limit_mb`).
+//! or stops on one fatal read error. No panic, no unbounded allocation (`-rss_limit_mb`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

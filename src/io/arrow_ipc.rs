@@ -33,7 +33,9 @@ pub fn open(mut input: Input, text_column: Option<&str>) -> Result<BatchSource> 
         let mut f = std::fs::File::open(&name).map_err(|e| SentirError::io(&name, e))?;
         let size = f.metadata().map(|m| m.len()).unwrap_or(0);
         check_blocks(&mut f, size).map_err(|why| {
-            SentirError::Input(format!("{name}: cannot read Arrow IPC: malformed file ({why})"))
+            SentirError::Input(format!(
+                "{name}: cannot read Arrow IPC: malformed file ({why})"
+            ))
         })?;
         let reader = FileReader::try_new(f, None).map_err(bad)?;
         let schema = reader.schema();
@@ -198,6 +200,9 @@ mod tests {
             .expect("refused");
         assert_eq!(e.exit_code(), 1);
         let e = e.to_string();
-        assert!(e.contains("cannot read Arrow IPC: malformed file (a block of"), "{e}");
+        assert!(
+            e.contains("cannot read Arrow IPC: malformed file (a block of"),
+            "{e}"
+        );
     }
 }
