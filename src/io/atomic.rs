@@ -206,13 +206,14 @@ mod tests {
 
     /// An empty directory and `out.csv` in it.
     fn target() -> (tempfile::TempDir, PathBuf) {
-        let (dir, target) = target();
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
         (dir, target)
     }
 
     #[test]
     fn file_appears_only_on_commit() {
-        let (dir, target) = target();
+        let (_dir, target) = target();
         let mut out = Output::open(target.to_str().unwrap()).unwrap();
         out.write_all(b"a,b\n").unwrap();
         assert!(!target.exists());

@@ -12,6 +12,24 @@ use std::sync::Arc;
 /// Record batches in input order; an error is a fatal read error, already naming the input.
 pub type Batches = Box<dyn Iterator<Item = std::result::Result<RecordBatch, String>> + Send>;
 
+/// `batches` with a panic of the reader under them turned into a read error (`what` names the
+/// input and format): the arrow and parquet crates panic on some malformed files instead of
+/// returning an error. Nothing is read after it.
+pub(crate) fn catch_panics(mut batches: Batches, what: String) -> Batches {
+    let mut failed = false;
+    Box::new(std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| batches.next()));
+        next.unwrap_or_else(|p| {
+            failed = true;
+            let why = crate::model::panic_text(p.as_ref());
+            Some(Err(format!("{what}: malformed input ({why})")))
+        })
+    }))
+}
+
 /// A [`RowSource`] over record batches; the text column is found by name as in CSV.
 pub struct BatchSource {
     batches: Batches,
@@ -196,6 +214,25 @@ mod tests {
         let schema = Arc::new(Schema::new(vec![Field::new("text", DataType::Utf8, true)]));
         let col = Arc::new(StringArray::from(texts.to_vec()));
         RecordBatch::try_new(schema, vec![col]).unwrap()
+    }
+
+    #[test]
+    fn a_panicking_reader_is_a_read_error() {
+        let batches: Batches = Box::new(
+            [Ok(batch(&["a"]))]
+                .into_iter()
+                .chain(std::iter::from_fn(|| panic!("slice offset out of range"))),
+        );
+        let schema = batch(&[]).schema();
+        let batches = catch_panics(batches, "in.arrow: cannot read Arrow IPC".into());
+        let mut s = BatchSource::new(batches, schema, None, None, 0, false).unwrap();
+        assert_eq!(s.next_row().unwrap().unwrap().at, RowPos::Row(1));
+        let e = s.next_row().unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(
+            e.to_string(),
+            "in.arrow: cannot read Arrow IPC: malformed input (slice offset out of range)"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! into memory first. Compression: snappy or none.
 
 use super::batch_sink::BatchWriter;
-use super::batches::{BatchSource, Batches};
+use super::batches::{catch_panics, BatchSource, Batches};
 use super::{Commit, Input};
 use crate::error::{Result, SentirError};
 use arrow_array::RecordBatch;
@@ -132,9 +132,12 @@ fn open_reader<T: ChunkReader + 'static>(file: T, name: &str) -> Result<(Batches
         .with_batch_size(READ_BATCH_ROWS)
         .build()
         .map_err(|e| bad(name, e))?;
-    let name = name.to_string();
-    let batches = reader.map(move |b| b.map_err(|e| format!("{name}: cannot read Parquet: {e}")));
-    Ok((Box::new(batches), schema, total))
+    let what = format!("{name}: cannot read Parquet");
+    let batches = {
+        let what = what.clone();
+        reader.map(move |b| b.map_err(|e| format!("{what}: {e}")))
+    };
+    Ok((catch_panics(Box::new(batches), what), schema, total))
 }
 
 /// Rows per row group. The writer holds the current row group's encoded pages in memory, so

@@ -20,7 +20,7 @@ pub mod weights;
 pub use collate::{collate, Collated};
 pub use error::ModelError;
 pub use infer::Outputs;
-pub use panic::is_libtorch_panic;
+pub use panic::{is_libtorch_panic, panic_text};
 pub use precision::Precision;
 pub use scores::Scores;
 

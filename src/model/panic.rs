@@ -2,7 +2,7 @@
 //! libtorch error as a panic; inference turns it back into an error.
 
 /// The text a panic was raised with (`""` when it is not a string).
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
     payload
         .downcast_ref::<String>()
         .map(String::as_str)
