@@ -9,14 +9,18 @@
 use csv::ByteRecord;
 use libfuzzer_sys::fuzz_target;
 use sentir::io::csv::{CsvSink, CsvSource};
-use sentir::io::{Payload, Row, RowSink, RowSource};
+use sentir::io::{Payload, Row, RowError, RowErrorKind, RowPos, RowSink, RowSource};
 use sentir::prediction::{Outcome, Prediction, OUTPUT_COLUMNS};
 use sentir_fuzz::{commit_to, input, row_error, strip_bom, Committed};
 
 /// The outcome written for row `i`: every third row fails, the others are labelled.
 fn outcome(i: usize) -> Outcome {
     if i % 3 == 2 {
-        Outcome::Failed(format!("line {i}: failed, \"quoted\"\r\nand two lines"))
+        // A message with a quote and a line break, which the CSV writer must quote.
+        Outcome::Failed(RowError::new(
+            RowPos::Line(i as u64),
+            RowErrorKind::InvalidJson("failed, \"quoted\"\r\nand two lines".into()),
+        ))
     } else {
         let p = Prediction::from_probs([0.25, 0.5, 0.25]);
         Outcome::Labelled(p, Some("es".into()))

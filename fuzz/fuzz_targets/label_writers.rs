@@ -15,7 +15,7 @@ use libfuzzer_sys::fuzz_target;
 use sentir::io::arrow_ipc::IpcWriter;
 use sentir::io::batch_sink::{BatchSink, BatchWriter, OpenWriter};
 use sentir::io::parquet::ParquetWriter;
-use sentir::io::{Payload, Row, RowSink, RowSource};
+use sentir::io::{Payload, Row, RowError, RowErrorKind, RowPos, RowSink, RowSource};
 use sentir::model::heads::REASONS;
 use sentir::prediction::{Outcome, Prediction, OUTPUT_COLUMNS};
 use sentir_fuzz::{commit_to, input, Committed};
@@ -35,7 +35,10 @@ enum Label {
 impl Label {
     fn outcome(&self) -> Outcome {
         match self {
-            Label::Failed(e) => Outcome::Failed(e.clone()),
+            Label::Failed(e) => Outcome::Failed(RowError::new(
+                RowPos::Line(1),
+                RowErrorKind::InvalidJson(e.clone()),
+            )),
             Label::Labelled {
                 probs,
                 mixed,
@@ -114,7 +117,7 @@ fn check_labels(batch: &RecordBatch, i: usize, outcome: &Outcome) {
             assert_eq!(mixed, None);
             assert_eq!(text("reason"), None);
             assert_eq!(text("language"), None);
-            assert_eq!(text("error").as_deref(), Some(e.as_str()));
+            assert_eq!(text("error"), Some(e.to_string()));
         }
     }
 }
@@ -181,7 +184,7 @@ fn fields_case(case: &Case) {
             rec.push_field(fields.get(k).map(Vec::as_slice).unwrap_or_default());
         }
         let row = Row {
-            line: i as u64 + 2,
+            at: RowPos::Line(i as u64 + 2),
             text: Ok(String::new()),
             payload: Payload::Fields(rec),
         };
@@ -262,7 +265,7 @@ fn typed_case(case: &Case) {
         let batch = Arc::new(RecordBatch::try_new(schema.clone(), cols).unwrap());
         for (k, r) in part.iter().enumerate() {
             let row = Row {
-                line: (w[0] + k) as u64 + 1,
+                at: RowPos::Row((w[0] + k) as u64 + 1),
                 text: Ok(String::new()),
                 payload: Payload::Arrow {
                     batch: batch.clone(),

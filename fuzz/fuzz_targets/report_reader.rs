@@ -6,9 +6,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sentir::io::labelled::{read_examples, LabelledColumns};
+use sentir::io::examples::{read_examples, ExampleColumns};
 use sentir::io::open_source;
-use sentir::report::data::{read_labelled, ReportColumns};
+use sentir::report::columns::ReportColumns;
+use sentir::report::data::read_export;
 use sentir_fuzz::temp_path;
 
 /// The line numbers of the rows classify's reader gives, or `None` on a fatal error.
@@ -31,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         buyer_value: "buyer".into(),
         ..Default::default()
     };
-    match read_labelled(path, &cols, b',') {
+    match read_export(path, &cols, b',') {
         Err(e) => assert!(matches!(e.exit_code(), 1 | 2), "{e}"),
         Ok(l) => {
             let lines: Vec<u64> = l.records.iter().map(|r| r.line).collect();
@@ -42,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    match read_examples(std::path::Path::new(path), &LabelledColumns::default()) {
+    match read_examples(std::path::Path::new(path), &ExampleColumns::default()) {
         Err(e) => assert!(matches!(e.exit_code(), 1 | 2), "{e}"),
         Ok(ex) => assert_eq!(
             Some(ex.len()),
