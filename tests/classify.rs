@@ -124,21 +124,10 @@ fn bad_jsonl_lines_come_out_with_errors_and_keys_in_order() {
         .collect();
     assert_eq!(
         keys,
-        [
-            "id",
-            "text",
-            "meta",
-            "sentiment",
-            "score",
-            "p_negative",
-            "p_neutral",
-            "p_positive",
-            "mixed",
-            "reason",
-            "reason_score",
-            "language",
-            "error"
-        ]
+        ["id", "text", "meta"]
+            .into_iter()
+            .chain(LABEL_COLUMNS)
+            .collect::<Vec<_>>()
     );
     assert_eq!(lines[0]["meta"], serde_json::json!({"a": 1}));
     assert!(lines[0]["error"].is_null() && lines[0]["sentiment"].is_string());

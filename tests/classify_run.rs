@@ -100,12 +100,7 @@ fn signals_stop_a_run_and_keep_the_previous_output() {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         std::thread::sleep(std::time::Duration::from_millis(300));
-        let st = Command::new("kill")
-            .args([&format!("-{sig}"), &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(st.success());
-        let out = child.wait_with_output().unwrap();
+        let out = common::signal_and_wait(child, sig);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "SIG{sig}: {err}");
         assert!(err.contains(&format!("stopped by SIG{sig}")), "{err}");

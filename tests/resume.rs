@@ -7,7 +7,7 @@ mod common;
 
 use common::{model, sentir as bin};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// A small deterministic generator (the test must not depend on a seed-less RNG).
@@ -134,12 +134,7 @@ fn killed_and_resumed(input: &Path, output: &Path, kills: usize, rng: &mut Lcg) 
             4 => "TERM",
             _ => "KILL",
         };
-        let st = Command::new("kill")
-            .args([&format!("-{sig}"), &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(st.success());
-        let out = child.wait_with_output().unwrap();
+        let out = common::signal_and_wait(child, sig);
         let err = String::from_utf8_lossy(&out.stderr);
         match (sig, out.status.code()) {
             ("KILL", None) => {}

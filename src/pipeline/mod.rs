@@ -116,6 +116,7 @@ pub fn run(
         language: &language,
         long: opts.long,
         chunk_rows: opts.chunk_rows.max(1),
+        journaled: appender.is_some(),
     };
     // Set by the model stage when every chunk went through: only then is the output committed.
     let completed = AtomicBool::new(false);

@@ -44,6 +44,8 @@ pub(super) struct ReadPlan<'a> {
     pub language: &'a RowLanguage,
     pub long: LongText,
     pub chunk_rows: usize,
+    /// Chunks are recorded in (or restored from) a journal: only then are their rows digested.
+    pub journaled: bool,
 }
 
 /// Token ids of each text as `long` says, on the rayon pool.
@@ -79,7 +81,11 @@ pub(super) fn read_stage(
         if rows.is_empty() {
             return Ok(());
         }
-        let digest = rows_digest(&rows);
+        let digest = if plan.journaled {
+            rows_digest(&rows)
+        } else {
+            [0; 32]
+        };
         let from_journal = match restored.as_mut() {
             Some(r) => r.next_chunk()?,
             None => None,

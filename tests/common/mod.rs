@@ -134,3 +134,13 @@ pub fn spark_python_or_skip() -> Option<PathBuf> {
         py.display()
     );
 }
+
+/// Sends `SIG<sig>` (`INT`, `TERM`, `KILL`) to a running sentir and waits for it.
+pub fn signal_and_wait(child: std::process::Child, sig: &str) -> Output {
+    let st = Command::new("kill")
+        .args([&format!("-{sig}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    child.wait_with_output().unwrap()
+}
