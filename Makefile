@@ -125,11 +125,12 @@ MODEL ?= $(DEFAULT)
 bench-rss: setup
 	bash benches/memory/rss_scaling.sh $(BIN) $(MODEL) $(FLAGS)
 
-## bench-peer: sentir vs the HF transformers pipeline (same model, texts and run), side by side.
+## bench-peer: sentir vs the HF transformers pipeline and ONNX Runtime fp32/int8 (same model,
+## texts and run), side by side; writes out/bench-peer.json.
 bench-peer: setup $(PYENV)/.stamp-peer
 	@mkdir -p out
 	$(BIN) import-umsab --dir $(UMSAB) --split val -o out/umsab-val.csv
-	$(PYENV)/bin/python benches/peer/hf_pipeline.py --model $(DEFAULT) --sentir $(BIN) \
+	$(PYENV)/bin/python benches/peer/peer.py --model $(DEFAULT) --sentir $(BIN) \
 	  $(addprefix --input ,$(PEER_INPUTS)) --threads 2 --batch-size 32 --json out/bench-peer.json
 
 # The Python peer's environment (pinned; PyPI only).
@@ -139,10 +140,12 @@ $(PYENV)/.stamp-peer: benches/peer/requirements.txt
 	touch $@
 
 ## fuzz: build the fuzz targets (fuzz/, cargo-fuzz on the nightly toolchain), then run each
-## for FUZZ_SECONDS (default 60) on one core. Seeds are read from fuzz/corpus/<target>/
-## (committed, never written), tokens from fuzz/dict/<target>.dict; what libFuzzer finds on the
-## way goes to fuzz/target/corpus/<target>/, a crash to fuzz/artifacts/<target>/ (then `make
-## fuzz` stops). Replay one input: fuzz/target/x86_64-unknown-linux-gnu/release/TARGET FILE.
+## for FUZZ_SECONDS (default 60) on one core, or for FUZZ_RUNS executions when that is set
+## (`make fuzz FUZZ_TARGETS=csv_reader FUZZ_RUNS=10000000`). Seeds are read from
+## fuzz/corpus/<target>/ (committed, never written), tokens from fuzz/dict/<target>.dict;
+## what libFuzzer finds on the way goes to fuzz/target/corpus/<target>/, a crash to
+## fuzz/artifacts/<target>/ (then `make fuzz` stops). Replay one input:
+## fuzz/target/x86_64-unknown-linux-gnu/release/TARGET FILE.
 ## The targets link sentir, so libtorch: .cargo/config.toml gives the build LIBTORCH, and
 ## fuzz/build.rs embeds libtorch's directory as an rpath (no LD_LIBRARY_PATH needed).
 ## No ASan (--sanitizer none): the code under test (sentir's readers and writers, the csv,
@@ -153,9 +156,11 @@ $(PYENV)/.stamp-peer: benches/peer/requirements.txt
 ## fails an input that grows the process past 2 GB (inputs are at most 8 KiB); -malloc_limit_mb
 ## (one allocation over 256 MB) needs a sanitizer's allocator hooks, so it only counts with
 ## `--sanitizer address`.
-FUZZ_TARGETS := csv_reader jsonl_reader text_reader parquet_reader arrow_reader label_writers \
-  report_dates report_reader
+FUZZ_TARGETS := csv_reader csv_writer jsonl_reader text_reader parquet_reader arrow_reader \
+  label_writers report_dates report_reader
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
+FUZZ_LIMIT := $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS))
 FUZZ_FLAGS ?= -max_len=8192 -malloc_limit_mb=256 -rss_limit_mb=2048 -timeout=10
 CARGO_FUZZ_VERSION := 0.13.2
 # cargo-fuzz builds into fuzz/target, or $CARGO_TARGET_DIR when that is set (CI).
@@ -169,8 +174,8 @@ fuzz-build: .deps/libtorch/.stamp-2.4.0
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p fuzz/target/corpus/$$t fuzz/artifacts/$$t; \
-	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_BIN)/$$t fuzz/target/corpus/$$t fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	  echo "fuzz: $$t, $(FUZZ_LIMIT)"; \
+	  $(FUZZ_BIN)/$$t fuzz/target/corpus/$$t fuzz/corpus/$$t $(FUZZ_LIMIT) \
 	    -artifact_prefix=fuzz/artifacts/$$t/ -dict=fuzz/dict/$$t.dict -print_final_stats=1 \
 	    $(FUZZ_FLAGS) 2>fuzz/target/$$t.log \
 	    || { tail -n 60 fuzz/target/$$t.log; echo "fuzz: $$t failed (log: fuzz/target/$$t.log)"; exit 1; }; \

@@ -23,6 +23,7 @@ export LC_ALL=C
 CRATES=(
   "rust-bert 0.23.0 d42c5e4175577f25c58a4be357f09fc2aeb701093e861c41b7f60d1cbf7e61a3"
   "tokenizers 0.21.4 a620b996116a59e184c2fa2dfd8251ea34a36d0a514758c6f966386bd2e03476"
+  "parquet 60.1.0 806eaa0f1c0436dcb43bee8e6a82bf2efff90521a60172f8281cb9ef577b43a4"
 )
 
 # Files `cargo package` adds to every .crate (not upstream sources; .cargo-ok is written by
@@ -38,6 +39,8 @@ removed() {
       src/convert-tensor.rs src/pipelines/onnx ;;
     tokenizers) printf '%s\n' \
       CHANGELOG.md Cargo.lock Makefile README.tpl benches examples tests ;;
+    parquet) printf '%s\n' \
+      CONTRIBUTING.md Cargo.lock benches examples pytest tests ;;
     *) echo "check-vendor: no list of removed files for $1" >&2; return 1 ;;
   esac
 }
@@ -113,7 +116,9 @@ for spec in "${CRATES[@]}"; do
   [[ -d $tree ]] || die "$crate: no $name-$version/ folder inside"
 
   for f in "${PACKAGING[@]}"; do
-    [[ -e $tree/$f ]] || die "$name $version: packaging file $f is not in the .crate (update PACKAGING)"
+    # .cargo_vcs_info.json is there only when the crate was packaged from a git checkout.
+    [[ -e $tree/$f || $f == .cargo_vcs_info.json ]] \
+      || die "$name $version: packaging file $f is not in the .crate (update PACKAGING)"
     rm -f "$tree/$f"
   done
   while read -r f; do

@@ -44,7 +44,7 @@ pub struct BenchReport {
     pub model: String,
     /// Its architecture (`model_type`).
     pub model_type: String,
-    /// fp32 or int8.
+    /// fp32, int8 or bf16.
     pub precision: &'static str,
     /// cpu or cuda:N.
     pub device: String,
@@ -205,6 +205,20 @@ impl BenchReport {
                 self.machine.cpu, self.machine.cores, self.machine.memory_gib
             ),
         );
+        let f = &self.machine.features;
+        line("cpu features", f.names());
+        let linear = match self.precision {
+            "int8" => format!("oneDNN int8 _int_mm ({})", f.int8_kernels()),
+            "bf16" if f.avx512_bf16 || f.amx => "oneDNN bf16 gemm (native)".to_string(),
+            "bf16" => "oneDNN bf16 gemm (emulated: no AVX512-BF16 or AMX)".to_string(),
+            _ => "MKL sgemm".to_string(),
+        };
+        let kernels = if self.device == "cpu" {
+            format!("Linear: {linear}; other ops: ATen {}", f.aten_kernels())
+        } else {
+            "libtorch CUDA".to_string()
+        };
+        line("kernels", kernels);
         line(
             "messages",
             format!(

@@ -20,7 +20,7 @@ pub struct RunConfig {
     pub threads: usize,
     /// Longest input in tokens (capped at what the model allows).
     pub max_length: usize,
-    /// fp32 or int8.
+    /// fp32, int8 or bf16.
     pub precision: Precision,
     /// Batching and chunking.
     pub pipeline: PipelineOptions,

@@ -13,6 +13,108 @@ pub struct Machine {
     pub memory_gib: f64,
     /// Operating system and architecture.
     pub os: String,
+    /// The CPU's vector and matrix extensions, detected at run time.
+    pub features: CpuFeatures,
+}
+
+/// The x86 extensions that decide which kernels libtorch runs (all false elsewhere).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CpuFeatures {
+    /// AVX2 with FMA.
+    pub avx2: bool,
+    /// AVX-512 F, BW, VL and DQ (what ATen's AVX-512 kernels need).
+    pub avx512: bool,
+    /// AVX-512 VNNI (int8 dot products).
+    pub avx512_vnni: bool,
+    /// AVX-VNNI (int8 dot products on 256-bit registers).
+    pub avx_vnni: bool,
+    /// AVX-512 BF16.
+    pub avx512_bf16: bool,
+    /// AMX tiles with int8 and bf16 (Linux `/proc/cpuinfo` flags).
+    pub amx: bool,
+}
+
+impl CpuFeatures {
+    /// Detects this CPU's extensions (and the operating system's support for them).
+    pub fn detect() -> CpuFeatures {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+            let flag = |f: &str| {
+                flags
+                    .lines()
+                    .find(|l| l.starts_with("flags"))
+                    .is_some_and(|l| l.split_whitespace().any(|w| w == f))
+            };
+            CpuFeatures {
+                avx2: has!("avx2") && has!("fma"),
+                avx512: has!("avx512f") && has!("avx512bw") && has!("avx512vl") && has!("avx512dq"),
+                avx512_vnni: has!("avx512vnni"),
+                avx_vnni: has!("avxvnni"),
+                avx512_bf16: has!("avx512bf16"),
+                amx: flag("amx_tile") && flag("amx_int8") && flag("amx_bf16"),
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        CpuFeatures::default()
+    }
+
+    /// The extensions present, by their usual names (`none` without any).
+    pub fn names(&self) -> String {
+        let all = [
+            (self.avx2, "AVX2"),
+            (self.avx512, "AVX-512"),
+            (self.avx512_vnni, "AVX512-VNNI"),
+            (self.avx_vnni, "AVX-VNNI"),
+            (self.avx512_bf16, "AVX512-BF16"),
+            (self.amx, "AMX"),
+        ];
+        let present: Vec<&str> = all.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect();
+        if present.is_empty() {
+            "none".into()
+        } else {
+            present.join(" ")
+        }
+    }
+
+    /// The instruction set of ATen's vectorised CPU kernels (GELU, softmax, LayerNorm, adds):
+    /// the best it supports on this CPU, unless `ATEN_CPU_CAPABILITY` lowers it.
+    pub fn aten_kernels(&self) -> String {
+        let best = if self.avx512 {
+            "avx512"
+        } else if self.avx2 {
+            "avx2"
+        } else {
+            "default"
+        };
+        match std::env::var("ATEN_CPU_CAPABILITY") {
+            Ok(v) if !v.is_empty() => format!("{} (ATEN_CPU_CAPABILITY)", v.to_lowercase()),
+            _ => best.into(),
+        }
+    }
+
+    /// The instruction set oneDNN's int8 matrix product (`_int_mm`) dispatches to on this
+    /// CPU, unless `ONEDNN_MAX_CPU_ISA` caps it.
+    pub fn int8_kernels(&self) -> String {
+        let best = if self.amx {
+            "avx512_core_amx"
+        } else if self.avx512 && self.avx512_vnni {
+            "avx512_core_vnni"
+        } else if self.avx_vnni {
+            "avx2_vnni"
+        } else if self.avx512 {
+            "avx512_core"
+        } else if self.avx2 {
+            "avx2"
+        } else {
+            "sse41"
+        };
+        match std::env::var("ONEDNN_MAX_CPU_ISA") {
+            Ok(v) if !v.is_empty() => format!("{best}, capped by ONEDNN_MAX_CPU_ISA={v}"),
+            _ => best.into(),
+        }
+    }
 }
 
 impl Machine {
@@ -35,6 +137,7 @@ impl Machine {
             cores: default_threads(),
             memory_gib,
             os: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+            features: CpuFeatures::detect(),
         }
     }
 }
@@ -73,6 +176,38 @@ fn parse_kib(text: &str, key: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn features_name_what_is_present() {
+        let none = CpuFeatures::default();
+        assert_eq!(none.names(), "none");
+        assert_eq!(none.int8_kernels(), "sse41");
+        let vnni = CpuFeatures {
+            avx2: true,
+            avx512: true,
+            avx512_vnni: true,
+            ..none
+        };
+        assert_eq!(vnni.names(), "AVX2 AVX-512 AVX512-VNNI");
+        assert_eq!(vnni.int8_kernels(), "avx512_core_vnni");
+    }
+
+    #[test]
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    fn detection_agrees_with_the_kernel_flags() {
+        let info = std::fs::read_to_string("/proc/cpuinfo").unwrap();
+        let flags: Vec<&str> = info
+            .lines()
+            .find(|l| l.starts_with("flags"))
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        let here = CpuFeatures::detect();
+        let has = |f| flags.contains(&f);
+        assert_eq!(here.avx2, has("avx2") && has("fma"));
+        assert_eq!(here.avx512_vnni, has("avx512_vnni"));
+        assert_eq!(here.avx512_bf16, has("avx512_bf16"));
+    }
 
     #[test]
     fn parses_proc_status_lines() {

@@ -59,7 +59,8 @@ pub struct ModelArgs {
     /// Longest message in tokens; longer ones are truncated (capped at the model's limit)
     #[arg(long, default_value_t = 256)]
     pub max_length: usize,
-    /// fp32 (exact), or int8 (dynamic quantization of the encoder, CPU only, faster)
+    /// fp32 (exact), int8 (dynamic quantization of the encoder, CPU only, faster), or bf16
+    /// (bfloat16 weights and activations; fast only on CPUs with AVX512-BF16 or AMX)
     #[arg(long, value_enum, default_value = "fp32")]
     pub precision: PrecisionArg,
     /// Messages over --max-length: overlapping chunks whose probabilities are averaged, or
@@ -90,6 +91,7 @@ impl LongArg {
 pub enum PrecisionArg {
     Fp32,
     Int8,
+    Bf16,
 }
 
 impl PrecisionArg {
@@ -97,6 +99,7 @@ impl PrecisionArg {
         match self {
             PrecisionArg::Fp32 => Precision::Fp32,
             PrecisionArg::Int8 => Precision::Int8,
+            PrecisionArg::Bf16 => Precision::Bf16,
         }
     }
 }

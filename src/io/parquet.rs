@@ -128,6 +128,15 @@ fn open_reader<T: ChunkReader + 'static>(file: T, name: &str) -> Result<(Batches
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(name, e))?;
     let schema = builder.schema().clone();
     let total = builder.metadata().file_metadata().num_rows().max(0) as u64;
+    let groups = builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .try_fold(0u64, |sum, g| {
+            u64::try_from(g.num_rows())
+                .ok()
+                .map(|n| sum.saturating_add(n))
+        });
     let reader = builder
         .with_batch_size(READ_BATCH_ROWS)
         .build()
@@ -137,7 +146,41 @@ fn open_reader<T: ChunkReader + 'static>(file: T, name: &str) -> Result<(Batches
         let what = what.clone();
         reader.map(move |b| b.map_err(|e| format!("{what}: {e}")))
     };
-    Ok((catch_panics(Box::new(batches), what), schema, total))
+    let batches = counted(catch_panics(Box::new(batches), what.clone()), groups, what);
+    Ok((batches, schema, total))
+}
+
+/// `batches` followed by a read error when they ended with another number of rows than the
+/// row groups of the footer hold (`expected`; `None` when a count is negative): in a corrupt
+/// file the footer and the column data can disagree, and the parquet crate then yields what
+/// the data holds without an error. No row is silently lost or added.
+fn counted(mut batches: Batches, expected: Option<u64>, what: String) -> Batches {
+    let mut read = 0u64;
+    let mut done = false;
+    Box::new(std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match batches.next() {
+            Some(Ok(b)) => {
+                read += b.num_rows() as u64;
+                Some(Ok(b))
+            }
+            Some(Err(e)) => {
+                done = true;
+                Some(Err(e))
+            }
+            None => {
+                done = true;
+                match expected {
+                    Some(n) if n != read => Some(Err(format!(
+                        "{what}: its footer declares {n} rows, its column data held {read}"
+                    ))),
+                    _ => None,
+                }
+            }
+        }
+    }))
 }
 
 /// Rows per row group. The writer holds the current row group's encoded pages in memory, so
@@ -190,6 +233,102 @@ impl<W: Write + Send> BatchWriter for ParquetWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn batches(rows: &[usize]) -> Batches {
+        let batches: Vec<_> = rows
+            .iter()
+            .map(|&n| {
+                let texts = arrow_array::StringArray::from(vec!["x"; n]);
+                Ok(
+                    RecordBatch::try_from_iter([("text", std::sync::Arc::new(texts) as _)])
+                        .unwrap(),
+                )
+            })
+            .collect();
+        Box::new(batches.into_iter())
+    }
+
+    #[test]
+    fn fewer_rows_than_the_footer_declares_is_a_read_error() {
+        let read = |rows: &[usize], expected| -> Vec<std::result::Result<usize, String>> {
+            counted(
+                batches(rows),
+                expected,
+                "f.parquet: cannot read Parquet".into(),
+            )
+            .map(|b| b.map(|b| b.num_rows()))
+            .collect()
+        };
+        assert_eq!(read(&[2, 1], Some(3)), [Ok(2), Ok(1)]);
+        assert_eq!(read(&[2, 1], None), [Ok(2), Ok(1)]);
+        assert_eq!(
+            read(&[2, 1], Some(7)),
+            [
+                Ok(2),
+                Ok(1),
+                Err("f.parquet: cannot read Parquet: its footer declares 7 rows, its column data held 3".into())
+            ]
+        );
+        assert_eq!(read(&[], Some(0)), []);
+    }
+
+    /// The first read error of the Parquet bytes `bytes` (read as from stdin), after the rows
+    /// before it.
+    fn read_error(bytes: &'static [u8]) -> SentirError {
+        use crate::io::RowSource;
+        let input = Input {
+            reader: std::io::BufReader::new(Box::new(bytes)),
+            name: "-".into(),
+            size: None,
+        };
+        let mut source = match open(input, None) {
+            Ok(s) => s,
+            Err(e) => return e,
+        };
+        loop {
+            match source.next_row() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("a corrupt file read to its end"),
+                Err(e) => break e,
+            }
+        }
+    }
+
+    /// A file found by the fuzzer (fuzz/corpus/parquet_reader): its footer declares 6 rows,
+    /// its column data holds 7, which the parquet crate returned without an error.
+    #[test]
+    fn a_footer_that_miscounts_its_rows_is_a_read_error() {
+        let e = read_error(include_bytes!(
+            "../../fuzz/corpus/parquet_reader/footer-declares-6-rows-data-holds-7.parquet"
+        ));
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(
+            e.to_string(),
+            "-: cannot read Parquet: its footer declares 6 rows, its column data held 7"
+        );
+    }
+
+    /// A file found by the fuzzer: a page header with a huge list of skipped values made the
+    /// parquet crate spin forever (fixed in vendor/parquet, patch 2).
+    #[test]
+    fn a_page_header_that_skips_past_the_end_is_a_read_error() {
+        let e = read_error(include_bytes!(
+            "../../fuzz/corpus/parquet_reader/page-header-huge-skipped-list.parquet"
+        ));
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.to_string().contains("EOF"), "{e}");
+    }
+
+    /// A file found by the fuzzer: 1.1 KB whose dictionary page declares about 2^31 values,
+    /// for which the parquet crate allocated 16 GB (fixed in vendor/parquet, patch 3).
+    #[test]
+    fn a_dictionary_larger_than_its_page_is_a_read_error() {
+        let e = read_error(include_bytes!(
+            "../../fuzz/corpus/parquet_reader/dictionary-declares-2e31-values.parquet"
+        ));
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.to_string().contains("dictionary page declares"), "{e}");
+    }
 
     #[test]
     fn parts_skip_hidden_and_refuse_other_files() {

@@ -1,4 +1,5 @@
-//! Inference precision: fp32, or int8 dynamic quantization of the encoder's Linear layers.
+//! Inference precision: fp32, bf16 weights and activations, or int8 dynamic quantization of
+//! the encoder's Linear layers.
 
 use super::error::ModelError;
 use super::Model;
@@ -15,6 +16,9 @@ pub enum Precision {
     /// int8 dynamic quantization of the encoder's Linear layers (CPU only; faster, slightly
     /// different scores).
     Int8,
+    /// bfloat16 weights and activations (oneDNN's bf16 kernels; native on CPUs with
+    /// AVX512-BF16 or AMX, emulated, and slower, on other AVX-512 CPUs).
+    Bf16,
 }
 
 impl Precision {
@@ -23,17 +27,19 @@ impl Precision {
         match s.to_ascii_lowercase().as_str() {
             "fp32" | "float32" => Ok(Precision::Fp32),
             "int8" => Ok(Precision::Int8),
+            "bf16" | "bfloat16" => Ok(Precision::Bf16),
             _ => Err(SentirError::Usage(format!(
-                "unknown precision {s:?} (fp32, int8)"
+                "unknown precision {s:?} (fp32, int8, bf16)"
             ))),
         }
     }
 
-    /// `fp32` or `int8`.
+    /// `fp32`, `int8` or `bf16`.
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Fp32 => "fp32",
             Precision::Int8 => "int8",
+            Precision::Bf16 => "bf16",
         }
     }
 }
@@ -42,8 +48,12 @@ impl Model {
     /// Loads `dir` for inference at `precision`.
     pub fn load_with_precision(dir: &Path, device: Device, precision: Precision) -> Result<Model> {
         let mut model = Model::load(dir, device)?;
-        if precision == Precision::Int8 {
-            model.quantize_int8()?;
+        match precision {
+            Precision::Fp32 => {}
+            Precision::Int8 => model.quantize_int8()?,
+            // Every float variable (embeddings, encoder, heads); the logits are read back as
+            // fp32 (`probability_rows`).
+            Precision::Bf16 => model.vs.bfloat16(),
         }
         Ok(model)
     }

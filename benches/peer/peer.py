@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Side-by-side peer benchmark: sentir against a Hugging Face transformers
-`pipeline("text-classification")`, same model directory, same texts, same machine, same run.
+"""Side-by-side peer benchmark: sentir against what a user would otherwise run, same model
+directory, same texts, same machine, same run: the Hugging Face transformers
+`pipeline("text-classification")` and ONNX Runtime (fp32 graph-optimised, in input order and
+length-sorted; int8 `quantize_dynamic`, length-sorted; see ort_peer.py).
 
-What a user would otherwise write is the peer: the pipeline with batch_size 32 on the CPU with
-`torch.set_num_threads(THREADS)`. It is timed around the pipeline call only (model loading and
-one warm-up batch excluded, which favours the pipeline). sentir is timed as a whole process:
-`sentir classify INPUT -o OUT` from start to exit, model loading, language detection and
-writing the labelled CSV included. Contenders alternate within each round (sentir fp32, the
-pipeline, sentir int8) so that machine noise hits them alike; the median of the rounds is
-reported with every round's figure.
+The pipeline runs with batch_size BATCH on the CPU with `torch.set_num_threads(THREADS)`,
+timed around the pipeline call only (model loading and one warm-up batch excluded, which
+favours it). ONNX Runtime is timed around its whole loop, tokenization included (export,
+optimisation, quantisation, session creation and one warm-up batch excluded). sentir is timed
+as a whole process: `sentir classify INPUT -o OUT` from start to exit, model loading, language
+detection and writing the labelled CSV included. Contenders alternate within each round so that
+machine noise hits them alike; the median of the rounds is reported with every round's figure,
+with ratios against ONNX Runtime fp32 length-sorted.
 
-Agreement: the share of messages given the same label (negative / neutral / positive) by
-sentir fp32 and the pipeline, and by sentir int8 and sentir fp32.
+Agreement: the share of messages given the same label (negative / neutral / positive) as the
+fp32 reference, the transformers pipeline.
 
 Run it with `make bench-peer` (builds sentir and a pinned Python environment first).
 """
@@ -120,37 +123,58 @@ def main():
     peer = Peer(a.model, a.threads, a.batch_size, a.max_length)
     peer_load = time.perf_counter() - t0
     peer.run(texts[: a.batch_size])  # warm-up, not timed
+    import ort_peer
+    fp32_onnx, int8_onnx, fused = ort_peer.export(a.model, work, a.max_length)
+    ort32 = ort_peer.OrtPeer(fp32_onnx, a.model, a.threads, a.batch_size, a.max_length)
+    ort8 = ort_peer.OrtPeer(int8_onnx, a.model, a.threads, a.batch_size, a.max_length)
+    for p in (ort32, ort8):
+        p.run(texts[: a.batch_size], True)  # warm-up, not timed
+    print(f"ONNX Runtime {ort32.version}; fused operators: {fused}", flush=True)
 
-    rates = {"sentir fp32": [], "HF pipeline": [], "sentir int8": []}
-    labels = {}
-    for r in range(a.rounds):
-        secs, labels["sentir fp32"] = run_sentir(a.sentir, a.model, input_csv, a.threads,
-                                                 a.batch_size, a.max_length, "fp32")
-        rates["sentir fp32"].append(len(texts) / secs)
+    def hf():
         t0 = time.perf_counter()
         out = peer.run(texts)
-        secs = time.perf_counter() - t0
-        rates["HF pipeline"].append(len(texts) / secs)
-        labels["HF pipeline"] = [normalise(o["label"]) for o in out]
-        secs, labels["sentir int8"] = run_sentir(a.sentir, a.model, input_csv, a.threads,
-                                                 a.batch_size, a.max_length, "int8")
-        rates["sentir int8"].append(len(texts) / secs)
-        print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f} msg/s" for k, v in rates.items()),
+        return len(texts) / (time.perf_counter() - t0), [normalise(o["label"]) for o in out]
+
+    def sentir(precision):
+        def run():
+            secs, labels = run_sentir(a.sentir, a.model, input_csv, a.threads, a.batch_size,
+                                      a.max_length, precision)
+            return len(texts) / secs, labels
+        return run
+
+    contenders = {
+        "HF pipeline (torch)": hf,
+        "ORT fp32, input order": lambda: ort_peer.timed(ort32, texts, False),
+        "ORT fp32, sorted": lambda: ort_peer.timed(ort32, texts, True),
+        "ORT int8, sorted": lambda: ort_peer.timed(ort8, texts, True),
+        "sentir fp32": sentir("fp32"),
+        "sentir int8": sentir("int8"),
+        "sentir bf16": sentir("bf16"),
+    }
+    rates = {k: [] for k in contenders}
+    labels = {}
+    for r in range(a.rounds):
+        for k, run in contenders.items():
+            rate, labels[k] = run()
+            rates[k].append(rate)
+        print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.1f}" for k, v in rates.items()),
               flush=True)
 
     med = {k: statistics.median(v) for k, v in rates.items()}
-    hf = med["HF pipeline"]
-    agree_fp32 = agreement(labels["sentir fp32"], labels["HF pipeline"])
-    agree_int8 = agreement(labels["sentir int8"], labels["sentir fp32"])
+    ref = labels["HF pipeline (torch)"]
+    agree = {k: agreement(v, ref) for k, v in labels.items()}
+    base = med["ORT fp32, sorted"]
     print()
-    print(f"{'':14}{'msg/s (median)':>16}{'vs HF pipeline':>16}  rounds")
+    print(f"{'':24}{'msg/s':>9}{'vs ORT fp32 sorted':>20}{'agreement':>11}  rounds")
     for k, v in med.items():
         rounds = " ".join(f"{x:.1f}" for x in rates[k])
-        print(f"{k:14}{v:16.1f}{v / hf:15.2f}x  {rounds}")
+        print(f"{k:24}{v:9.1f}{v / base:19.2f}x{agree[k]:11.1%}  {rounds}")
     print()
-    print(f"label agreement, sentir fp32 vs HF pipeline: {agree_fp32:.2%}")
-    print(f"label agreement, sentir int8 vs sentir fp32: {agree_int8:.2%}")
-    print(f"HF pipeline model load (not counted): {peer_load:.1f} s; torch {peer.torch_version}")
+    print(f"agreement: the share of labels equal to the HF pipeline's (fp32 reference)")
+    print(f"sentir int8 vs ORT int8 (sorted): {med['sentir int8'] / med['ORT int8, sorted']:.2f}x")
+    print(f"HF pipeline model load (not counted): {peer_load:.1f} s; torch {peer.torch_version}; "
+          f"onnxruntime {ort32.version}")
 
     if a.json:
         result = {
@@ -162,10 +186,11 @@ def main():
             "max_length": a.max_length,
             "rounds": rates,
             "median_messages_per_second": med,
-            "ratio_vs_hf": {k: v / hf for k, v in med.items()},
-            "agreement_fp32_vs_hf": agree_fp32,
-            "agreement_int8_vs_fp32": agree_int8,
+            "ratio_vs_ort_fp32_sorted": {k: v / base for k, v in med.items()},
+            "agreement_with_hf_fp32": agree,
+            "ort_fused_operators": fused,
             "torch": peer.torch_version,
+            "onnxruntime": ort32.version,
         }
         with open(a.json, "w") as f:
             json.dump(result, f, indent=2)

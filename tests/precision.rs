@@ -1,5 +1,6 @@
-//! int8 dynamic quantization: close to the fp32 logits of the same model (transformers'
-//! logits from the fixtures), independent of batch-mates, and refused where it cannot run.
+//! The precisions other than fp32: int8 dynamic quantization close to the fp32 logits of the
+//! same model (transformers' logits from the fixtures), independent of batch-mates, and
+//! refused where it cannot run; bf16 close to them too.
 
 use sentir::model::{collate, Model, Precision};
 use sentir::tokenize::TextEncoder;
@@ -25,16 +26,16 @@ fn logits(model: &Model, ids: &[Vec<i64>]) -> Vec<Vec<f32>> {
     flat.chunks(n).map(<[f32]>::to_vec).collect()
 }
 
-fn check(name: &str) {
+/// The fixture's texts as token ids, the model at `precision`, its logits, and the largest
+/// difference from transformers' fp32 logits.
+fn run(name: &str, precision: Precision) -> (Model, Vec<Vec<i64>>, Vec<Vec<f32>>, f32) {
     let d = fixture_model(name);
     let exp: Expected =
         serde_json::from_str(&std::fs::read_to_string(d.join("expected.json")).unwrap()).unwrap();
     let enc = TextEncoder::from_file(&d.join("tokenizer.json"), exp.max_length).unwrap();
     let ids: Vec<Vec<i64>> = exp.texts.iter().map(|t| enc.encode(t).unwrap()).collect();
-    let int8 = Model::load_with_precision(&d, Device::Cpu, Precision::Int8).unwrap();
-    let got = logits(&int8, &ids);
-    // These random models are tiny (hidden 32), so quantization noise is a few hundredths;
-    // an arithmetic error (int16 saturation in the int8 kernel, wrong offsets) gave 0.3 to 0.7.
+    let model = Model::load_with_precision(&d, Device::Cpu, precision).unwrap();
+    let got = logits(&model, &ids);
     let mut worst = 0f32;
     for (g, w) in got.iter().zip(&exp.logits_batch) {
         for (a, b) in g.iter().zip(w) {
@@ -42,12 +43,19 @@ fn check(name: &str) {
         }
     }
     assert!(
+        worst > 0.0,
+        "{name}: {precision:?} gave fp32's exact logits: not applied?"
+    );
+    (model, ids, got, worst)
+}
+
+fn check(name: &str) {
+    let (int8, ids, got, worst) = run(name, Precision::Int8);
+    // These random models are tiny (hidden 32), so quantization noise is a few hundredths;
+    // an arithmetic error (int16 saturation in the int8 kernel, wrong offsets) gave 0.3 to 0.7.
+    assert!(
         worst < 0.1,
         "{name}: int8 logits differ from fp32 by {worst}"
-    );
-    assert!(
-        worst > 0.0,
-        "{name}: int8 gave fp32's exact logits: not quantized?"
     );
     // Per-token scaling keeps a message's logits independent of its batch-mates.
     for (i, s) in ids.iter().enumerate() {
@@ -115,8 +123,28 @@ fn distilbert_int8_is_refused_with_a_reason() {
     assert!(err.to_string().contains("int8"), "{err}");
 }
 
+/// bf16 keeps 8 significant bits: the tiny fixtures' logits move by a few hundredths at most
+/// (a layer left in another type fails to run; a wrong cast gives errors of order 1).
+#[test]
+fn bf16_is_close_to_fp32() {
+    for name in [
+        "bert-3class",
+        "xlmr-3class",
+        "distilbert-2class",
+        "roberta-3class",
+    ] {
+        let (_, _, _, worst) = run(name, Precision::Bf16);
+        assert!(
+            worst < 0.1,
+            "{name}: bf16 logits differ from fp32 by {worst}"
+        );
+    }
+}
+
 #[test]
 fn precision_names_parse() {
+    assert_eq!(Precision::parse("bfloat16").unwrap(), Precision::Bf16);
+    assert_eq!(Precision::parse("bf16").unwrap().as_str(), "bf16");
     assert_eq!(Precision::parse("INT8").unwrap(), Precision::Int8);
     assert_eq!(Precision::parse("fp32").unwrap().as_str(), "fp32");
     assert!(Precision::parse("fp8").is_err());
