@@ -88,10 +88,7 @@ impl CpuFeatures {
         } else {
             "default"
         };
-        match std::env::var("ATEN_CPU_CAPABILITY") {
-            Ok(v) if !v.is_empty() => format!("{} (ATEN_CPU_CAPABILITY)", v.to_lowercase()),
-            _ => best.into(),
-        }
+        with_override(best, "ATEN_CPU_CAPABILITY")
     }
 
     /// The instruction set oneDNN's int8 matrix product (`_int_mm`) dispatches to on this
@@ -110,10 +107,15 @@ impl CpuFeatures {
         } else {
             "sse41"
         };
-        match std::env::var("ONEDNN_MAX_CPU_ISA") {
-            Ok(v) if !v.is_empty() => format!("{best}, capped by ONEDNN_MAX_CPU_ISA={v}"),
-            _ => best.into(),
-        }
+        with_override(best, "ONEDNN_MAX_CPU_ISA")
+    }
+}
+
+/// `best`, followed by the environment variable that overrides or caps it when that is set.
+fn with_override(best: &str, var: &str) -> String {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => format!("{best}, but {var}={v}"),
+        _ => best.into(),
     }
 }
 

@@ -294,40 +294,38 @@ mod tests {
         }
     }
 
-    /// A file found by the fuzzer (fuzz/corpus/parquet_reader): its footer declares 6 rows,
-    /// its column data holds 7, which the parquet crate returned without an error.
+    /// Files found by the fuzzer (fuzz/corpus/parquet_reader/), each a read error (exit 1)
+    /// with its reason: a footer declaring 6 rows over data holding 7 (the parquet crate
+    /// returned the 7 without an error); a page header with a huge list of skipped values
+    /// (the crate spun forever; vendor/parquet patch 2); a 1.1 KB file whose dictionary page
+    /// declares about 2^31 values (the crate allocated 16 GB; patch 3).
     #[test]
-    fn a_footer_that_miscounts_its_rows_is_a_read_error() {
-        let e = read_error(include_bytes!(
-            "../../fuzz/corpus/parquet_reader/footer-declares-6-rows-data-holds-7.parquet"
-        ));
-        assert_eq!(e.exit_code(), 1);
-        assert_eq!(
-            e.to_string(),
-            "-: cannot read Parquet: its footer declares 6 rows, its column data held 7"
-        );
-    }
-
-    /// A file found by the fuzzer: a page header with a huge list of skipped values made the
-    /// parquet crate spin forever (fixed in vendor/parquet, patch 2).
-    #[test]
-    fn a_page_header_that_skips_past_the_end_is_a_read_error() {
-        let e = read_error(include_bytes!(
-            "../../fuzz/corpus/parquet_reader/page-header-huge-skipped-list.parquet"
-        ));
-        assert_eq!(e.exit_code(), 1);
-        assert!(e.to_string().contains("EOF"), "{e}");
-    }
-
-    /// A file found by the fuzzer: 1.1 KB whose dictionary page declares about 2^31 values,
-    /// for which the parquet crate allocated 16 GB (fixed in vendor/parquet, patch 3).
-    #[test]
-    fn a_dictionary_larger_than_its_page_is_a_read_error() {
-        let e = read_error(include_bytes!(
-            "../../fuzz/corpus/parquet_reader/dictionary-declares-2e31-values.parquet"
-        ));
-        assert_eq!(e.exit_code(), 1);
-        assert!(e.to_string().contains("dictionary page declares"), "{e}");
+    fn files_found_by_fuzzing_are_read_errors() {
+        let found: [(&'static [u8], &str); 3] = [
+            (
+                include_bytes!(
+                    "../../fuzz/corpus/parquet_reader/footer-declares-6-rows-data-holds-7.parquet"
+                ),
+                "-: cannot read Parquet: its footer declares 6 rows, its column data held 7",
+            ),
+            (
+                include_bytes!(
+                    "../../fuzz/corpus/parquet_reader/page-header-huge-skipped-list.parquet"
+                ),
+                "EOF",
+            ),
+            (
+                include_bytes!(
+                    "../../fuzz/corpus/parquet_reader/dictionary-declares-2e31-values.parquet"
+                ),
+                "dictionary page declares",
+            ),
+        ];
+        for (bytes, reason) in found {
+            let e = read_error(bytes);
+            assert_eq!(e.exit_code(), 1, "{e}");
+            assert!(e.to_string().contains(reason), "{e}");
+        }
     }
 
     #[test]
