@@ -6,8 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use sentir::io::arrow_ipc::{self, FILE_MAGIC};
-use sentir::io::{Input, Payload, RowSource};
-use sentir_fuzz::{input, row_error, temp_path};
+use sentir::io::{Input, RowSource};
+use sentir_fuzz::{input, temp_path};
 
 fuzz_target!(|data: &[u8]| {
     sentir_fuzz::allow_caught_panics();
@@ -23,36 +23,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(source.columns().is_none() && source.arrow_schema().is_some());
-    let mut n = 0u64;
-    // The previous row's batch stays alive, so that a new batch cannot reuse its address.
-    let mut last: Option<(std::sync::Arc<arrow_array::RecordBatch>, usize)> = None;
-    loop {
-        match source.next_row() {
-            Ok(Some(row)) => {
-                n += 1;
-                assert_eq!(row.at.number(), n);
-                let Payload::Arrow { batch, row: r } = &row.payload else {
-                    panic!("an Arrow row points into its batch")
-                };
-                assert!(*r < batch.num_rows());
-                match &last {
-                    Some((b, prev)) if std::sync::Arc::ptr_eq(b, batch) => assert_eq!(*r, prev + 1),
-                    _ => assert_eq!(*r, 0),
-                }
-                last = Some((batch.clone(), *r));
-                match &row.text {
-                    Ok(t) => assert!(!t.trim().is_empty() && !t.contains('\0')),
-                    Err(_) => {
-                        let e = row_error(&row.text).unwrap();
-                        assert!(e.starts_with(&format!("row {n}: ")), "{e}");
-                    }
-                }
-            }
-            Ok(None) => return,
-            Err(e) => {
-                assert_eq!(e.exit_code(), 1, "{e}");
-                return;
-            }
-        }
-    }
+    sentir_fuzz::read_batch_rows(&mut source);
 });

@@ -7,8 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use parquet::file::reader::{FileReader, SerializedFileReader};
-use sentir::io::{Payload, RowSource};
-use sentir_fuzz::{input, row_error};
+use sentir::io::RowSource;
+use sentir_fuzz::input;
 
 fuzz_target!(|data: &[u8]| {
     sentir_fuzz::allow_caught_panics();
@@ -17,50 +17,19 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(source.columns().is_none() && source.arrow_schema().is_some());
-    let mut n = 0u64;
-    // The previous row's batch stays alive, so that a new batch cannot reuse its address.
-    let mut last: Option<(std::sync::Arc<arrow_array::RecordBatch>, usize)> = None;
-    loop {
-        match source.next_row() {
-            Ok(Some(row)) => {
-                n += 1;
-                assert_eq!(row.at.number(), n);
-                let Payload::Arrow { batch, row: r } = &row.payload else {
-                    panic!("a Parquet row points into its batch")
-                };
-                assert!(*r < batch.num_rows());
-                match &last {
-                    Some((b, prev)) if std::sync::Arc::ptr_eq(b, batch) => assert_eq!(*r, prev + 1),
-                    _ => assert_eq!(*r, 0),
-                }
-                last = Some((batch.clone(), *r));
-                match &row.text {
-                    Ok(t) => assert!(!t.trim().is_empty() && !t.contains('\0')),
-                    Err(_) => {
-                        let e = row_error(&row.text).unwrap();
-                        assert!(e.starts_with(&format!("row {n}: ")), "{e}");
-                    }
-                }
-            }
-            Ok(None) => {
-                let reader = SerializedFileReader::new(bytes::Bytes::copy_from_slice(data))
-                    .expect("it opened above");
-                let counts: Vec<i64> = reader
-                    .metadata()
-                    .row_groups()
-                    .iter()
-                    .map(|g| g.num_rows())
-                    .collect();
-                // A negative count is a corrupt footer, which says nothing of the rows.
-                if counts.iter().all(|&c| c >= 0) {
-                    assert_eq!(n as i64, counts.iter().sum::<i64>(), "rows lost or added");
-                }
-                return;
-            }
-            Err(e) => {
-                assert_eq!(e.exit_code(), 1, "{e}");
-                return;
-            }
-        }
+    let Some(n) = sentir_fuzz::read_batch_rows(&mut source) else {
+        return;
+    };
+    let reader =
+        SerializedFileReader::new(bytes::Bytes::copy_from_slice(data)).expect("it opened above");
+    let counts: Vec<i64> = reader
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows())
+        .collect();
+    // A negative count is a corrupt footer, which says nothing of the rows.
+    if counts.iter().all(|&c| c >= 0) {
+        assert_eq!(n as i64, counts.iter().sum::<i64>(), "rows lost or added");
     }
 });

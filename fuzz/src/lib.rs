@@ -70,3 +70,43 @@ pub fn allow_caught_panics() {
         std::panic::set_hook(Box::new(|info| eprintln!("{info}")));
     });
 }
+
+/// Reads every row of an Arrow or Parquet source and checks each one: numbered 1, 2, … in
+/// batch order, each the next row of its batch, its text non-blank without NUL or else an
+/// error naming the row. Returns the row count when the source ended, `None` when it stopped
+/// on a fatal read error (which must exit 1).
+pub fn read_batch_rows(source: &mut dyn sentir::io::RowSource) -> Option<u64> {
+    use sentir::io::Payload;
+    let mut n = 0u64;
+    // The previous row's batch stays alive, so that a new batch cannot reuse its address.
+    let mut last: Option<(Arc<arrow_array::RecordBatch>, usize)> = None;
+    loop {
+        match source.next_row() {
+            Ok(Some(row)) => {
+                n += 1;
+                assert_eq!(row.at.number(), n);
+                let Payload::Arrow { batch, row: r } = &row.payload else {
+                    panic!("a batch row points into its batch")
+                };
+                assert!(*r < batch.num_rows());
+                match &last {
+                    Some((b, prev)) if Arc::ptr_eq(b, batch) => assert_eq!(*r, prev + 1),
+                    _ => assert_eq!(*r, 0),
+                }
+                last = Some((batch.clone(), *r));
+                match &row.text {
+                    Ok(t) => assert!(!t.trim().is_empty() && !t.contains('\0')),
+                    Err(_) => {
+                        let e = row_error(&row.text).unwrap();
+                        assert!(e.starts_with(&format!("row {n}: ")), "{e}");
+                    }
+                }
+            }
+            Ok(None) => return Some(n),
+            Err(e) => {
+                assert_eq!(e.exit_code(), 1, "{e}");
+                return None;
+            }
+        }
+    }
+}
