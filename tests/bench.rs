@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{input, model, run, stderr};
+use common::{input, model, run, stderr, temp_file};
 
 #[test]
 fn bench_reports_what_it_measured_as_json() {
@@ -72,4 +72,26 @@ fn bench_prints_a_table_and_int8_runs() {
         assert!(table.contains(k), "no {k} in:\n{table}");
     }
     assert!(table.contains("int8 / cpu"), "{table}");
+}
+
+#[test]
+fn bench_reads_csv_with_another_delimiter_and_a_named_column() {
+    let (_dir, p) = temp_file(
+        "semicolon.txt",
+        "id;mensaje_cliente\n1;llegó roto, quiero la devolución\n2;todo perfecto, gracias\n",
+    );
+    let (p, m) = (p.to_str().unwrap(), model());
+    let bench = ["bench", p, "--model", &m, "--format", "csv"];
+    let col = ["--text-column", "mensaje_cliente"];
+    let ok = run(&[&bench[..], &col, &["--delimiter", ";", "--json"]].concat());
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let r: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(
+        (r["messages"].as_u64(), r["labelled"].as_u64()),
+        (Some(2), Some(2))
+    );
+    // With the default delimiter the header is one column: the text column is not found.
+    let bad = run(&[&bench[..], &col].concat());
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("mensaje_cliente"), "{}", stderr(&bad));
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{model, read_csv, run, stderr};
+use common::{model, read_csv, run, stderr, temp_file};
 use std::path::Path;
 use std::process::Output;
 
@@ -139,18 +139,15 @@ fn a_missing_language_column_is_a_usage_error_and_writes_nothing() {
 
 #[test]
 fn eval_language_prints_accuracy_und_and_confusions_per_language() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("known.csv");
-    std::fs::write(
-        &src,
+    let (_dir, src) = temp_file(
+        "known.csv",
         "text,language\n\
          El pedido llegó roto y nadie me responde,spanish\n\
          odio esto,es\n\
          A encomenda chegou danificada e ninguém responde,pt\n\
          The parcel arrived damaged and nobody answers,es\n\
          ok,en\n",
-    )
-    .unwrap();
+    );
     let o = run(&["eval-language", src.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

@@ -5,7 +5,7 @@
 mod common;
 
 use common::train::*;
-use common::{fixture_arg, json, ok, run, setup_done};
+use common::{fixture_arg, json, ok, run, setup_done, temp_file};
 use serde_json::Value;
 use std::path::Path;
 
@@ -103,13 +103,10 @@ fn a_head_with_another_label_count_is_reinitialised_for_three_classes() {
 
 #[test]
 fn a_bad_training_label_names_its_line_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let tr = dir.path().join("train.csv");
-    std::fs::write(
-        &tr,
+    let (dir, tr) = temp_file(
+        "train.csv",
         "text,label\nllegó roto,negative\ngracias,2\n\"multi\nline\",neutral\ngenial,great\n",
-    )
-    .unwrap();
+    );
     let val = buyer_rows("val", 8, dir.path(), "val.csv");
     let out = dir.path().join("out");
     let o = run(&[

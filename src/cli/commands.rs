@@ -5,7 +5,7 @@
 use super::flags::{
     BenchArgs, ClassifyArgs, Cli, Command, EvalArgs, EvalLanguageArgs, ReportArgs, TrainArgs,
 };
-use super::options::FormatArg;
+use super::options::{delimiter_byte, FormatArg};
 use anyhow::Context;
 use sentir::bench::{self, BenchConfig};
 use sentir::classify::{self, ClassifyConfig};
@@ -77,14 +77,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
-    let delimiter = delimiter(a.delimiter)?;
+    let delimiter = a.read.delimiter()?;
     sentir::signals::install().context("cannot catch SIGINT/SIGTERM")?;
     let mut cfg = ClassifyConfig {
         input: a.input,
         output: a.output,
-        format: a.format.format(),
+        format: a.read.format.format(),
         output_format: a.output_format.and_then(FormatArg::format),
-        text_column: a.text_column,
+        text_column: a.read.text_column,
         delimiter,
         run: a.model.run_config(match a.language_column {
             Some(c) => LanguageSource::Column(c),
@@ -210,7 +210,9 @@ fn eval_language_cmd(a: EvalLanguageArgs) -> anyhow::Result<ExitCode> {
 fn bench_cmd(a: BenchArgs) -> anyhow::Result<ExitCode> {
     let cfg = BenchConfig {
         inputs: a.inputs,
-        text_column: a.text_column,
+        format: a.read.format.format(),
+        text_column: a.read.text_column.clone(),
+        delimiter: a.read.delimiter()?,
         run: a.model.run_config(a.language.source()?)?,
     };
     let r = bench::bench(&cfg)?;
@@ -218,7 +220,7 @@ fn bench_cmd(a: BenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn report_cmd(a: ReportArgs) -> anyhow::Result<ExitCode> {
-    let delimiter = delimiter(a.delimiter)?;
+    let delimiter = delimiter_byte(a.delimiter)?;
     let cfg = ReportConfig {
         input: a.input,
         out_dir: a.output,
@@ -269,16 +271,6 @@ fn import_umsab(
         output.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// `--delimiter` as a byte: one ASCII character, else a usage error.
-fn delimiter(c: char) -> Result<u8, SentirError> {
-    if !c.is_ascii() {
-        return Err(SentirError::Usage(
-            "--delimiter must be one ASCII character".into(),
-        ));
-    }
-    Ok(c as u8)
 }
 
 /// The labelled examples of every file, in order.

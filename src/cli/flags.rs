@@ -1,7 +1,7 @@
 //! The flags of every command (clap definitions only; the commands are in
 //! [`super::commands`]).
 
-use super::options::{ExampleColumnArgs, FormatArg, LanguageArgs, ModelArgs, PeriodArg};
+use super::options::{ExampleColumnArgs, FormatArg, InputArgs, LanguageArgs, ModelArgs, PeriodArg};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -91,18 +91,11 @@ pub struct ClassifyArgs {
     /// Output file, or - for stdout (written atomically: temp file + rename)
     #[arg(short, long, default_value = "-")]
     pub output: String,
-    /// Input format
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
+    #[command(flatten)]
+    pub read: InputArgs,
     /// Output format [default: from the output extension, else the input's; text → csv]
     #[arg(long, value_enum)]
     pub output_format: Option<FormatArg>,
-    /// Column (CSV) or key (JSONL) holding the message [default: text, message, mensaje, …]
-    #[arg(long)]
-    pub text_column: Option<String>,
-    /// CSV delimiter (one byte)
-    #[arg(long, default_value = ",")]
-    pub delimiter: char,
     #[command(flatten)]
     pub language: LanguageArgs,
     /// Take the language column's values from this input column (or JSON key) instead of
@@ -127,9 +120,8 @@ pub struct ClassifyArgs {
 pub struct BenchArgs {
     /// Export(s) to run on (CSV, JSONL, text, Parquet) [default: the messages in data/]
     pub inputs: Vec<PathBuf>,
-    /// Column (CSV) or key (JSONL) holding the message [default: text, message, mensaje, …]
-    #[arg(long)]
-    pub text_column: Option<String>,
+    #[command(flatten)]
+    pub read: InputArgs,
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,

@@ -39,6 +39,37 @@ impl FormatArg {
     }
 }
 
+/// How to read the input export: format, message column, CSV delimiter.
+#[derive(Args)]
+pub struct InputArgs {
+    /// Input format
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// Column (CSV) or key (JSONL) holding the message [default: text, message, mensaje, …]
+    #[arg(long)]
+    pub text_column: Option<String>,
+    /// CSV delimiter (one byte)
+    #[arg(long, default_value = ",")]
+    pub delimiter: char,
+}
+
+impl InputArgs {
+    /// `--delimiter` as a byte.
+    pub fn delimiter(&self) -> Result<u8, SentirError> {
+        delimiter_byte(self.delimiter)
+    }
+}
+
+/// `--delimiter` as a byte: one ASCII character, else a usage error.
+pub fn delimiter_byte(c: char) -> Result<u8, SentirError> {
+    if !c.is_ascii() {
+        return Err(SentirError::Usage(
+            "--delimiter must be one ASCII character".into(),
+        ));
+    }
+    Ok(c as u8)
+}
+
 #[derive(Args)]
 pub struct ModelArgs {
     /// Model directory (config.json, tokenizer.json, model.safetensors) [default: $SENTIR_MODEL or models/default]

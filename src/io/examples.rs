@@ -245,6 +245,12 @@ mod tests {
     use super::*;
 
     /// The error of reading `text` as a CSV of examples with the default columns.
+    /// Writes `text` to `p` and reads it with the default columns.
+    fn written_examples(p: &Path, text: &str) -> Vec<Example> {
+        std::fs::write(p, text).unwrap();
+        read_examples(p, &ExampleColumns::default()).unwrap()
+    }
+
     fn csv_error(p: &Path, text: &str) -> String {
         std::fs::write(p, text).unwrap();
         read_examples(p, &ExampleColumns::default())
@@ -296,12 +302,10 @@ mod tests {
     fn sentiment_reason_and_mixed_columns() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.csv");
-        std::fs::write(
+        let ex = written_examples(
             &p,
             "text,sentiment,mixed,reason\nllegó roto,negative,false,damaged\nok,neutral,,\n",
-        )
-        .unwrap();
-        let ex = read_examples(&p, &ExampleColumns::default()).unwrap();
+        );
         assert_eq!(ex[0].label, Sentiment::Negative);
         assert_eq!((ex[0].reason, ex[0].mixed), (Some(1), Some(false)));
         assert_eq!((ex[1].reason, ex[1].mixed), (None, None));
@@ -314,12 +318,8 @@ mod tests {
         assert!(e.contains("line 2") && e.contains("\"yes\""), "{e}");
         // JSONL: the label key may be `sentiment`.
         let j = dir.path().join("c.jsonl");
-        std::fs::write(
-            &j,
-            "{\"text\":\"hola\",\"sentiment\":\"positive\",\"reason\":\"praise\"}\n",
-        )
-        .unwrap();
-        let ex = read_examples(&j, &ExampleColumns::default()).unwrap();
+        let line = r#"{"text":"hola","sentiment":"positive","reason":"praise"}"#;
+        let ex = written_examples(&j, &format!("{line}\n"));
         assert_eq!((ex[0].label, ex[0].reason), (Sentiment::Positive, Some(7)));
     }
 }

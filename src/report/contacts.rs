@@ -1,8 +1,9 @@
 //! The contacts section: buyer messages and threads per period and per product.
 
 use super::data::Record;
-use super::format::{day, key_or};
-use super::schema::{ContactsSection, PeriodContacts, ProductContacts};
+use super::format::key_or;
+use super::schema::{ContactCounts, ContactsSection, PeriodContacts, ProductContacts};
+use super::stats::most_first;
 use super::Basis;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,14 +17,12 @@ pub fn build(b: &Basis) -> ContactsSection {
     let by_period = b
         .periods
         .iter()
-        .map(|&p| {
-            let (n, t) = per_period.get(&p).cloned().unwrap_or_default();
-            PeriodContacts {
-                period: day(p),
-                in_trend: b.in_trend(p),
-                buyer_messages: n,
-                threads: has_thread.then_some(t.len() as u64),
-            }
+        .map(|&p| PeriodContacts {
+            at: b.key(p),
+            counts: per_period
+                .get(&p)
+                .map(|t| counts(t, has_thread))
+                .unwrap_or_else(|| counts(&Tally::default(), has_thread)),
         })
         .collect();
     let by_product = b.has_product().then(|| {
@@ -34,30 +33,30 @@ pub fn build(b: &Basis) -> ContactsSection {
         );
         let mut v: Vec<ProductContacts> = per
             .into_iter()
-            .map(|(product, (n, t))| ProductContacts {
+            .map(|(product, t)| ProductContacts {
                 product,
-                buyer_messages: n,
-                threads: has_thread.then_some(t.len() as u64),
+                counts: counts(&t, has_thread),
             })
             .collect();
-        v.sort_by(|a, b| {
-            b.buyer_messages
-                .cmp(&a.buyer_messages)
-                .then(a.product.cmp(&b.product))
-        });
+        most_first(&mut v, |p| (p.counts.buyer_messages, &p.product));
         v
     });
-    let threads = b
-        .buyer
-        .iter()
-        .filter_map(|&(r, _)| r.thread.as_deref())
-        .collect::<BTreeSet<_>>()
-        .len() as u64;
+    let all = tally(b.buyer.iter().map(|&(r, _)| ((), r)));
     ContactsSection {
-        buyer_messages: b.buyer.len() as u64,
-        threads: has_thread.then_some(threads),
+        counts: all
+            .get(&())
+            .map(|t| counts(t, has_thread))
+            .unwrap_or_default(),
         by_period,
         by_product,
+    }
+}
+
+/// A tally as the report's counts (threads only with a thread column).
+fn counts(t: &Tally, has_thread: bool) -> ContactCounts {
+    ContactCounts {
+        buyer_messages: t.0,
+        threads: has_thread.then_some(t.1.len() as u64),
     }
 }
 

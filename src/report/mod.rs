@@ -120,6 +120,14 @@ impl<'a> Basis<'a> {
         self.records.iter().filter_map(|r| r.time.map(|t| (r, t)))
     }
 
+    /// The period starting `p`, as the report names it.
+    pub fn key(&self, p: NaiveDate) -> schema::PeriodKey {
+        schema::PeriodKey {
+            period: format::day(p),
+            in_trend: self.in_trend(p),
+        }
+    }
+
     /// Whether the period starting `p` lies inside the trend window.
     pub fn in_trend(&self, p: NaiveDate) -> bool {
         match &self.window {

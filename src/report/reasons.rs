@@ -6,7 +6,7 @@ use super::data::Record;
 use super::format::{day, key_or};
 use super::schema::{NegativeMessage, SentimentFigures};
 use super::sentiment::most_negative;
-use super::stats::{round4, share, week_start};
+use super::stats::{most_first, round4, share, week_start};
 use super::Basis;
 use crate::model::heads::REASONS;
 use crate::sentiment::{Sentiment, SentimentCounts};
@@ -213,7 +213,7 @@ fn by_product(rows: &[ReasonRow]) -> Vec<ProductReasons> {
             }
         })
         .collect();
-    v.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.product.cmp(&b.product)));
+    most_first(&mut v, |p| (p.messages, &p.product));
     v
 }
 

@@ -1,6 +1,5 @@
 //! The response time section: how long buyers wait for the seller, per period.
 
-use super::format::day;
 use super::schema::{PeriodResponse, ResponseSection, PERCENTILE_METHOD, RESPONSE_DEFINITION};
 use super::stats::{response_stats, response_times, week_start, Message};
 use super::Basis;
@@ -52,8 +51,7 @@ pub fn build(b: &Basis) -> (Option<ResponseSection>, WeekMedians) {
             .periods
             .iter()
             .map(|&p| PeriodResponse {
-                period: day(p),
-                in_trend: b.in_trend(p),
+                at: b.key(p),
                 stats: response_stats(per.get(&p).map(Vec::as_slice).unwrap_or_default()),
             })
             .collect(),

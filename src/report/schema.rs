@@ -66,13 +66,21 @@ pub struct RowCounts {
     pub errors: u64,
 }
 
-/// Sentiment of one period.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PeriodSentiment {
+/// One period of a time series.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PeriodKey {
     /// First day of the period (YYYY-MM-DD; the Monday for weeks).
     pub period: String,
     /// Inside the 4-week trend window.
     pub in_trend: bool,
+}
+
+/// Sentiment of one period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeriodSentiment {
+    /// Which period.
+    #[serde(flatten)]
+    pub at: PeriodKey,
     /// The figures.
     #[serde(flatten)]
     pub sentiment: SentimentFigures,
@@ -154,17 +162,24 @@ pub struct Trend {
     pub negative_share_change: Option<f64>,
 }
 
+/// Buyer messages and the threads they belong to, under one key (or overall).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ContactCounts {
+    /// Buyer messages (errors included).
+    pub buyer_messages: u64,
+    /// Distinct threads with one of those messages (null without a thread column).
+    pub threads: Option<u64>,
+}
+
 /// Contacts in one period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PeriodContacts {
-    /// First day of the period.
-    pub period: String,
-    /// Inside the trend window.
-    pub in_trend: bool,
-    /// Buyer messages sent in the period (errors included).
-    pub buyer_messages: u64,
-    /// Threads with a buyer message in the period (null without a thread column).
-    pub threads: Option<u64>,
+    /// Which period.
+    #[serde(flatten)]
+    pub at: PeriodKey,
+    /// Buyer messages sent in the period (errors included), and their threads.
+    #[serde(flatten)]
+    pub counts: ContactCounts,
 }
 
 /// Contacts about one product.
@@ -172,19 +187,17 @@ pub struct PeriodContacts {
 pub struct ProductContacts {
     /// The product (`(none)` when empty).
     pub product: String,
-    /// Buyer messages about it.
-    pub buyer_messages: u64,
-    /// Threads with a buyer message about it (null without a thread column).
-    pub threads: Option<u64>,
+    /// Buyer messages about it, and their threads.
+    #[serde(flatten)]
+    pub counts: ContactCounts,
 }
 
 /// Buyer contacts.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ContactsSection {
-    /// Buyer messages with a date (errors included).
-    pub buyer_messages: u64,
-    /// Threads with at least one buyer message (null without a thread column).
-    pub threads: Option<u64>,
+    /// Buyer messages with a date (errors included), and their threads.
+    #[serde(flatten)]
+    pub counts: ContactCounts,
     /// Per period.
     pub by_period: Vec<PeriodContacts>,
     /// Per product, most messages first (null without a product column).
@@ -194,10 +207,9 @@ pub struct ContactsSection {
 /// Response times in one period (of the buyer message).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PeriodResponse {
-    /// First day of the period.
-    pub period: String,
-    /// Inside the trend window.
-    pub in_trend: bool,
+    /// Which period.
+    #[serde(flatten)]
+    pub at: PeriodKey,
     /// The figures.
     #[serde(flatten)]
     pub stats: ResponseStats,

@@ -2,9 +2,9 @@
 //! negative messages.
 
 use super::data::Record;
-use super::format::{day, key_or, quote};
+use super::format::{key_or, quote};
 use super::schema::{GroupSentiment, NegativeMessage, PeriodSentiment, SentimentSection};
-use super::stats::count_by;
+use super::stats::{count_by, most_first};
 use super::Basis;
 use crate::sentiment::{Sentiment, SentimentCounts};
 
@@ -22,8 +22,7 @@ pub fn build(b: &Basis) -> SentimentSection {
         .periods
         .iter()
         .map(|&p| PeriodSentiment {
-            period: day(p),
-            in_trend: b.in_trend(p),
+            at: b.key(p),
             sentiment: per_period.get(&p).copied().unwrap_or_default().into(),
         })
         .collect();
@@ -97,11 +96,6 @@ fn groups(items: impl IntoIterator<Item = (String, Sentiment)>) -> Vec<GroupSent
             sentiment: c.into(),
         })
         .collect();
-    v.sort_by(|a, b| {
-        b.sentiment
-            .messages
-            .cmp(&a.sentiment.messages)
-            .then(a.key.cmp(&b.key))
-    });
+    most_first(&mut v, |g| (g.sentiment.messages, &g.key));
     v
 }

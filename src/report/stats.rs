@@ -128,6 +128,14 @@ pub fn response_times(msgs: &[Message]) -> Vec<Option<Option<i64>>> {
     out
 }
 
+/// Sorts groups most messages first, ties by key: the order of every per-group table.
+pub fn most_first<T>(v: &mut [T], count_and_key: impl Fn(&T) -> (u64, &str)) {
+    v.sort_by(|a, b| {
+        let ((na, ka), (nb, kb)) = (count_and_key(a), count_and_key(b));
+        nb.cmp(&na).then(ka.cmp(kb))
+    });
+}
+
 /// The nearest-rank percentile `p` (0–100) of `sorted` (ascending): the value at 1-based
 /// rank ⌈p·n/100⌉, at least 1. `None` for no values.
 pub fn nearest_rank<T: Copy>(sorted: &[T], p: u32) -> Option<T> {

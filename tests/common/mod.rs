@@ -51,6 +51,15 @@ pub fn sentir() -> Command {
     c
 }
 
+/// A new temporary directory holding one file `name` with `contents` (the directory
+/// goes when the returned guard drops).
+pub fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
 /// Runs sentir with `args`.
 pub fn run(args: &[&str]) -> Output {
     sentir().args(args).output().expect("sentir runs")

@@ -2,7 +2,7 @@
 //! times (the bars per group are in [`super::groups`]). Marks carry `data-*` attributes with the values drawn.
 
 use super::super::format::{duration, esc, short_date};
-use super::super::schema::Report;
+use super::super::schema::{PeriodKey, Report};
 use crate::sentiment::Sentiment;
 use std::fmt::Write;
 
@@ -72,9 +72,9 @@ impl Frame {
 }
 
 /// The shaded band behind the periods of the trend window, and x-axis labels.
-fn period_axis(svg: &mut String, f: &Frame, periods: &[(String, bool)], sub: &[String]) {
-    let first = periods.iter().position(|p| p.1);
-    let last = periods.iter().rposition(|p| p.1);
+fn period_axis(svg: &mut String, f: &Frame, periods: &[&PeriodKey], sub: &[String]) {
+    let first = periods.iter().position(|p| p.in_trend);
+    let last = periods.iter().rposition(|p| p.in_trend);
     if let (Some(a), Some(b)) = (first, last) {
         let x = f.left + a as f64 * f.step();
         let w = (b - a + 1) as f64 * f.step();
@@ -89,17 +89,21 @@ fn period_axis(svg: &mut String, f: &Frame, periods: &[(String, bool)], sub: &[S
         );
     }
     let every = periods.len().div_ceil(16).max(1);
-    for (i, (p, trend)) in periods.iter().enumerate() {
+    for (i, key) in periods.iter().enumerate() {
         if i % every != 0 && i + 1 != periods.len() {
             continue;
         }
         let cx = f.left + (i as f64 + 0.5) * f.step();
-        let weight = if *trend { " font-weight=\"600\"" } else { "" };
+        let weight = if key.in_trend {
+            " font-weight=\"600\""
+        } else {
+            ""
+        };
         let _ = write!(
             svg,
             r#"<text x="{cx:.1}" y="{:.1}" text-anchor="middle" class="axis"{weight}>{}</text>"#,
             f.bottom() + 16.0,
-            esc(&short_date(p))
+            esc(&short_date(&key.period))
         );
         if let Some(s) = sub.get(i) {
             let _ = write!(
@@ -134,10 +138,10 @@ fn period_svg<'a>(
     id: &str,
     label: &str,
     f: &Frame,
-    periods: impl Iterator<Item = (&'a str, bool)>,
+    periods: impl Iterator<Item = &'a PeriodKey>,
     sub: &[String],
 ) -> String {
-    let periods: Vec<(String, bool)> = periods.map(|(p, t)| (p.to_string(), t)).collect();
+    let periods: Vec<&PeriodKey> = periods.collect();
     let mut svg = svg_open(id, f.total_height(), label);
     period_axis(&mut svg, f, &periods, sub);
     svg
@@ -173,7 +177,7 @@ pub fn sentiment_chart(r: &Report) -> String {
         .iter()
         .map(|p| format!("n={}", p.sentiment.messages))
         .collect();
-    let periods = ps.iter().map(|p| (p.period.as_str(), p.in_trend));
+    let periods = ps.iter().map(|p| &p.at);
     let label = "Buyer sentiment share per period";
     let mut svg = period_svg("chart-sentiment", label, &f, periods, &subs);
     grid(&mut svg, &f, 100.0, 4, |v| format!("{v:.0}%"));
@@ -184,11 +188,11 @@ pub fn sentiment_chart(r: &Report) -> String {
             let _ = write!(
                 svg,
                 r##"<rect class="empty" data-series="none" data-period="{}" data-count="0" x="{x:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#c9d0da" stroke-dasharray="3 3"><title>{}: no labelled buyer messages</title></rect>"##,
-                p.period,
+                p.at.period,
                 f.top,
                 f.bar_width(),
                 f.height,
-                esc(&p.period)
+                esc(&p.at.period)
             );
             continue;
         }
@@ -203,12 +207,12 @@ pub fn sentiment_chart(r: &Report) -> String {
             let _ = write!(
                 svg,
                 r#"<rect class="bar" data-series="{s}" data-period="{}" data-count="{n}" data-total="{total}" data-in-trend="{}" x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{}"><title>{} {}: {n} of {total} {s} ({:.1} %)</title></rect>"#,
-                p.period,
-                p.in_trend,
+                p.at.period,
+                p.at.in_trend,
                 f.bar_width(),
                 colour(s),
                 r.period.as_str(),
-                esc(&p.period),
+                esc(&p.at.period),
                 100.0 * n as f64 / total as f64
             );
         }
@@ -221,42 +225,43 @@ pub fn sentiment_chart(r: &Report) -> String {
 pub fn contacts_chart(r: &Report) -> String {
     let ps = &r.contacts.by_period;
     let f = Frame::new(ps.len(), 170.0);
-    let (max, ticks) = nice_axis(ps.iter().map(|p| p.buyer_messages).max().unwrap_or(0) as f64);
-    let periods = ps.iter().map(|p| (p.period.as_str(), p.in_trend));
-    let mut svg = period_svg(
-        "chart-contacts",
-        "Buyer messages per period",
-        &f,
-        periods,
-        &[],
+    let (max, ticks) = nice_axis(
+        ps.iter()
+            .map(|p| p.counts.buyer_messages)
+            .max()
+            .unwrap_or(0) as f64,
     );
+    let periods = ps.iter().map(|p| &p.at);
+    let label = "Buyer messages per period";
+    let mut svg = period_svg("chart-contacts", label, &f, periods, &[]);
     grid(&mut svg, &f, max, ticks, |v| format!("{v:.0}"));
     let mut line = Vec::new();
     for (i, p) in ps.iter().enumerate() {
-        let h = f.height * p.buyer_messages as f64 / max;
+        let h = f.height * p.counts.buyer_messages as f64 / max;
         let x = f.bar_x(i);
         let _ = write!(
             svg,
             r##"<rect class="bar" data-series="buyer_messages" data-period="{}" data-count="{}" x="{x:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="#3b6fd6"><title>{}: {} buyer messages{}</title></rect>"##,
-            p.period,
-            p.buyer_messages,
+            p.at.period,
+            p.counts.buyer_messages,
             f.bottom() - h,
             f.bar_width(),
-            esc(&p.period),
-            p.buyer_messages,
-            p.threads
+            esc(&p.at.period),
+            p.counts.buyer_messages,
+            p.counts
+                .threads
                 .map(|t| format!(", {t} threads"))
                 .unwrap_or_default()
         );
-        if let Some(t) = p.threads {
+        if let Some(t) = p.counts.threads {
             let cx = f.left + (i as f64 + 0.5) * f.step();
             let cy = f.bottom() - f.height * t as f64 / max;
             line.push(format!("{cx:.1},{cy:.1}"));
             let _ = write!(
                 svg,
                 r##"<circle class="dot" data-series="threads" data-period="{}" data-count="{t}" cx="{cx:.1}" cy="{cy:.1}" r="3.5" fill="#f0a020"><title>{}: {t} threads</title></circle>"##,
-                p.period,
-                esc(&p.period)
+                p.at.period,
+                esc(&p.at.period)
             );
         }
     }
@@ -296,14 +301,9 @@ pub fn response_chart(r: &Report) -> String {
             n => format!("{n} unanswered"),
         })
         .collect();
-    let periods = ps.iter().map(|p| (p.period.as_str(), p.in_trend));
-    let mut svg = period_svg(
-        "chart-response",
-        "Response time per period",
-        &f,
-        periods,
-        &subs,
-    );
+    let periods = ps.iter().map(|p| &p.at);
+    let label = "Response time per period";
+    let mut svg = period_svg("chart-response", label, &f, periods, &subs);
     grid(&mut svg, &f, max, ticks, |v| format!("{v:.0} {unit}"));
     for (i, p) in ps.iter().enumerate() {
         let x = f.bar_x(i);
@@ -317,10 +317,10 @@ pub fn response_chart(r: &Report) -> String {
             let _ = write!(
                 svg,
                 r#"<rect class="bar" data-series="{series}" data-period="{}" data-seconds="{v}" x="{:.1}" y="{:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"><title>{}: {series} {}</title></rect>"#,
-                p.period,
+                p.at.period,
                 x + (f.bar_width() - w) / 2.0,
                 f.bottom() - h,
-                esc(&p.period),
+                esc(&p.at.period),
                 duration(Some(v))
             );
         }

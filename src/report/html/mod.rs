@@ -133,13 +133,13 @@ fn key_figures(h: &mut String, r: &Report) {
             &format!("of {} buyer messages", rt.overall.buyer_messages),
         );
     }
-    if let Some(t) = r.contacts.threads {
+    if let Some(t) = r.contacts.counts.threads {
         kpi(
             h,
             "threads",
             "Threads",
             &t.to_string(),
-            &format!("{} buyer messages", r.contacts.buyer_messages),
+            &format!("{} buyer messages", r.contacts.counts.buyer_messages),
         );
     }
     kpi(

@@ -3,6 +3,7 @@
 use super::super::format::{esc, pct};
 use super::super::reasons::{ProductReasons, ReasonsSection};
 use super::super::schema::GroupSentiment;
+use super::super::stats::most_first;
 use super::charts::legend;
 use super::groups::{groups_chart, MAX_GROUPS};
 use super::sections::negative_table;
@@ -79,7 +80,7 @@ fn product_table(h: &mut String, products: &[ProductReasons]) {
     h.push_str(r#"<h3>Reasons per product</h3><table id="reason-products"><thead><tr><th>Product</th><th class="num">Messages</th><th>Top reason</th><th>Reasons</th></tr></thead><tbody>"#);
     for p in products.iter().take(MAX_GROUPS) {
         let mut parts: Vec<(&String, &u64)> = p.reasons.iter().filter(|(_, n)| **n > 0).collect();
-        parts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        most_first(&mut parts, |&(r, &n)| (n, r));
         let list: Vec<String> = parts
             .iter()
             .map(|(r, n)| format!("{} {n}", esc(r)))

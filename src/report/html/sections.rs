@@ -83,7 +83,7 @@ pub fn contacts(h: &mut String, r: &Report) {
         h,
         r#"<section id="contacts"><h2>Contacts per {}</h2><p class="note">Buyer messages (bars, rows with errors included){}.</p>{}"#,
         r.period.as_str(),
-        if r.contacts.threads.is_some() {
+        if r.contacts.counts.threads.is_some() {
             " and threads with a buyer message (line)"
         } else {
             ""
@@ -101,8 +101,9 @@ pub fn contacts(h: &mut String, r: &Report) {
                 h,
                 r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
                 esc(&p.product),
-                p.buyer_messages,
-                p.threads
+                p.counts.buyer_messages,
+                p.counts
+                    .threads
                     .map(|t| t.to_string())
                     .unwrap_or_else(|| "–".into())
             );
@@ -129,8 +130,12 @@ pub fn response(h: &mut String, r: &Report) {
             let _ = write!(
                 h,
                 r#"<tr{}><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
-                if p.in_trend { r#" class="trend""# } else { "" },
-                p.period,
+                if p.at.in_trend {
+                    r#" class="trend""#
+                } else {
+                    ""
+                },
+                p.at.period,
                 p.stats.buyer_messages,
                 p.stats.answered,
                 p.stats.unanswered,
