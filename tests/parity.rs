@@ -1,8 +1,10 @@
 //! Logits parity with Python transformers on tiny random fixture models (see
 //! tests/fixtures/README.md): token ids must be identical, logits within 1e-4, and a
-//! message's logits must not depend on its batch-mates.
+//! message's logits must not depend on its batch-mates. Each model is checked as training
+//! loads it (`Model::load`) and as inference does (`--precision fp32`: prepacked weights,
+//! fused query-key-value).
 
-use sentir::model::{collate, Model};
+use sentir::model::{collate, Model, Precision};
 use sentir::tokenize::TextEncoder;
 use std::path::PathBuf;
 use tch::Device;
@@ -47,8 +49,14 @@ fn assert_close(name: &str, what: &str, got: &[Vec<f32>], want: &[Vec<f32>]) {
 }
 
 fn check(name: &str) {
-    let (dir, exp) = fixture(name);
-    let model = Model::load(&dir, Device::Cpu).unwrap();
+    let (dir, _) = fixture(name);
+    check_model(name, Model::load(&dir, Device::Cpu).unwrap());
+    let inference = Model::load_with_precision(&dir, Device::Cpu, Precision::Fp32).unwrap();
+    check_model(&format!("{name} (inference fp32)"), inference);
+}
+
+fn check_model(name: &str, model: Model) {
+    let (dir, exp) = fixture(name.split(' ').next().unwrap());
     let enc = TextEncoder::from_file(&dir.join("tokenizer.json"), exp.max_length).unwrap();
     let ids: Vec<Vec<i64>> = exp.texts.iter().map(|t| enc.encode(t).unwrap()).collect();
     assert_eq!(

@@ -2,6 +2,7 @@
 //! same model (transformers' logits from the fixtures), independent of batch-mates, and
 //! refused where it cannot run; bf16 close to them too.
 
+use rust_bert::kernels;
 use sentir::model::{collate, Model, Precision};
 use sentir::tokenize::TextEncoder;
 use tch::{Device, Tensor};
@@ -148,4 +149,54 @@ fn precision_names_parse() {
     assert_eq!(Precision::parse("INT8").unwrap(), Precision::Int8);
     assert_eq!(Precision::parse("fp32").unwrap().as_str(), "fp32");
     assert!(Precision::parse("fp8").is_err());
+}
+
+// The kernels of the inference modes (vendored rust-bert patch 7).
+
+#[test]
+fn packed_sgemm_matches_a_plain_product_for_any_row_count() {
+    let (n, k) = (37, 29);
+    let w: Vec<f32> = (0..n * k)
+        .map(|i| ((i * 7919) % 23) as f32 / 11.0 - 1.0)
+        .collect();
+    let bias: Vec<f32> = (0..n).map(|j| j as f32 * 0.5).collect();
+    // libtorch's x86-64 builds (the pinned one) link MKL, whose packed sgemm fp32 uses.
+    let p = kernels::MklPacked::new(&w, n, k);
+    if cfg!(not(target_arch = "x86_64")) && p.is_none() {
+        return;
+    }
+    let p = p.expect("libtorch exports MKL's packed sgemm");
+    for m in [1, 3, 64, 300] {
+        let a: Vec<f32> = (0..m * k)
+            .map(|i| ((i * 104729) % 17) as f32 / 8.0 - 1.0)
+            .collect();
+        let mut c: Vec<f32> = bias.iter().cycle().take(m * n).copied().collect();
+        p.accumulate(&a, m, &mut c);
+        for i in 0..m {
+            for j in 0..n {
+                let want: f32 = bias[j] + (0..k).map(|t| a[i * k + t] * w[j * k + t]).sum::<f32>();
+                assert!((c[i * n + j] - want).abs() < 1e-3, "m={m} ({i},{j})");
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_quantize_with_their_own_scale_and_round_half_to_even() {
+    let src = [127.0f32, 0.5, -63.5, 254.0, 5.0, -3.0, 0.0, -0.0, 0.0];
+    let mut q = [0i8; 9];
+    let mut s = [0f32; 3];
+    kernels::quantize_rows(&src, 3, &mut q, &mut s);
+    assert_eq!(s, [1.0, 2.0, 1e-12 / 127.0]);
+    // 0.5 → 0, -63.5 → -64, 2.5 → 2, -1.5 → -2.
+    assert_eq!(q, [127, 0, -64, 127, 2, -2, 0, 0, 0]);
+    let mut out = [0f32; 6];
+    kernels::dequantize_rows(
+        &[2, -4, 1, 0, 0, 3],
+        &[0.5, 2.0],
+        &[1.0, 0.5, 2.0],
+        &[1.0, 0.0, -1.0],
+        &mut out,
+    );
+    assert_eq!(out, [2.0, -1.0, 0.0, 1.0, 0.0, 11.0]);
 }

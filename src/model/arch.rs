@@ -5,7 +5,7 @@ use super::config::{Architecture, ModelConfig};
 use super::error::ModelError;
 use rust_bert::bert::BertForSequenceClassification;
 use rust_bert::distilbert::DistilBertModelClassifier;
-use rust_bert::qlinear::QuantizeDynamic;
+use rust_bert::qlinear::{LinearMode, QuantizeDynamic};
 use rust_bert::roberta::RobertaForSequenceClassification;
 use tch::{nn, Kind, Tensor};
 
@@ -37,6 +37,11 @@ pub trait SequenceClassifier: Send {
             "int8 is available for bert, roberta and xlm-roberta models",
         ))
     }
+
+    /// Prepares the encoder's fp32 Linear layers for CPU inference: weights packed once for
+    /// MKL, query, key and value as one product (vendored patch 7). Where an architecture
+    /// or libtorch has no such path, nothing changes.
+    fn pack_fp32(&mut self) {}
 }
 
 impl SequenceClassifier for BertForSequenceClassification {
@@ -62,6 +67,10 @@ impl SequenceClassifier for BertForSequenceClassification {
     fn quantize_int8(&mut self) -> Result<(), ModelError> {
         self.quantize_dynamic();
         Ok(())
+    }
+
+    fn pack_fp32(&mut self) {
+        self.set_linear_mode(LinearMode::PackedFp32);
     }
 }
 
@@ -109,6 +118,10 @@ impl SequenceClassifier for Roberta {
     fn quantize_int8(&mut self) -> Result<(), ModelError> {
         self.net.quantize_dynamic();
         Ok(())
+    }
+
+    fn pack_fp32(&mut self) {
+        self.net.set_linear_mode(LinearMode::PackedFp32);
     }
 }
 

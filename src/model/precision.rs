@@ -49,6 +49,8 @@ impl Model {
     pub fn load_with_precision(dir: &Path, device: Device, precision: Precision) -> Result<Model> {
         let mut model = Model::load(dir, device)?;
         match precision {
+            // Same products, prepacked (inference only: the packed weights are a snapshot).
+            Precision::Fp32 if model.device() == Device::Cpu => model.net.pack_fp32(),
             Precision::Fp32 => {}
             Precision::Int8 => model.quantize_int8()?,
             // Every float variable (embeddings, encoder, heads); the logits are read back as

@@ -733,6 +733,7 @@ pub mod pipelines;
 
 pub use common::error::RustBertError;
 pub use common::resources;
+pub use common::kernels;
 pub use common::qlinear;
 pub use common::{Activation, Config};
 pub use models::{

@@ -5,6 +5,7 @@ pub(crate) mod embeddings;
 pub mod error;
 pub(crate) mod kind;
 pub(crate) mod linear;
+pub mod kernels;
 pub mod qlinear;
 pub mod resources;
 pub(crate) mod summary;

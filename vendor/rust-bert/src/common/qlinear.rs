@@ -1,17 +1,26 @@
-// sentir patch 3 (see PATCHES.md): a Linear layer that can switch to int8 dynamic
-// quantization, as `torch.quantization.quantize_dynamic` does for `nn.Linear`.
+// sentir patches 3 and 7 (see PATCHES.md): a Linear layer that can switch to int8 dynamic
+// quantization, as `torch.quantization.quantize_dynamic` does for `nn.Linear`, or to fp32
+// weights prepacked once for MKL's sgemm.
 // Licensed under the Apache License, Version 2.0, like the rest of this crate.
 
-//! A `Linear` layer with an optional int8 dynamic-quantization mode: weights int8 per output
-//! channel, activations int8 per token (each row scaled by its own absolute maximum), an exact
-//! int8 × int8 → int32 product (libtorch's `_int_mm`, oneDNN on x86), and the scales applied
-//! to the int32 result: `W x ≈ s_w ⊙ s_x ⊙ (q_w q_x)`. BERT activations have a few tokens with
-//! huge values; per-tensor scales would flatten every other token to a handful of levels.
-//! Every row is quantized on its own and the product is exact, so a row's result does not
-//! depend on the other rows in the batch.
+//! A `Linear` layer with two inference modes besides the float layer:
+//!
+//! - int8 dynamic quantization: weights int8 per output channel, activations int8 per token
+//!   (each row scaled by its own absolute maximum), an exact int8 × int8 → int32 product
+//!   (libtorch's `_int_mm`, oneDNN on x86), and the scales applied to the int32 result:
+//!   `W x ≈ s_w ⊙ s_x ⊙ (q_w q_x)`. BERT activations have a few tokens with huge values;
+//!   per-tensor scales would flatten every other token to a handful of levels. Every row is
+//!   quantized on its own and the product is exact, so a row's result does not depend on the
+//!   other rows in the batch. Quantizing a row and scaling the int32 result back are one pass
+//!   each over the data ([`super::kernels`]), not libtorch's six element-wise ops.
+//! - fp32 with the weight packed once (MKL's `cblas_sgemm_pack`) instead of by every call, and
+//!   the bias written into the output before the product (`beta = 1`). Same products as the
+//!   float layer, up to the summation order inside the kernel.
 
+use super::kernels::{self, MklPacked};
+use std::convert::TryFrom;
 use tch::nn::{self, Module};
-use tch::{Kind, Tensor};
+use tch::{Device, Kind, Tensor};
 
 /// Quantized weights.
 #[derive(Debug)]
@@ -19,22 +28,45 @@ struct Int8Weight {
     /// `[in, out]` int8 (a transposed view of the `[out, in]` quantized rows).
     weight_t: Tensor,
     /// Per output channel: the row's largest adjacent-pair magnitude / [`PAIR_QMAX`].
-    row_scale: Tensor,
-    bias: Tensor,
+    row_scale: Vec<f32>,
+    bias: Vec<f32>,
 }
 
-/// `nn::Linear` that can run with int8 weights (CPU only).
+/// Whether fp32 layers can be packed here (libtorch exports MKL's packed sgemm).
+pub fn fp32_packing_available() -> bool {
+    kernels::mkl_packing_available()
+}
+
+/// What a layer runs at inference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinearMode {
+    /// libtorch's `linear` on the float weights (training, and every device).
+    Float,
+    /// fp32 with MKL-prepacked weights (CPU; falls back to `Float` where libtorch has no MKL).
+    PackedFp32,
+    /// int8 dynamic quantization (CPU).
+    Int8,
+}
+
+/// `nn::Linear` that can run with int8 or prepacked fp32 weights (CPU only).
 #[derive(Debug)]
 pub struct QLinear {
     /// The float layer (its variables stay in the `VarStore`).
     pub linear: nn::Linear,
     int8: Option<Int8Weight>,
+    /// The packed weight and its bias as a `[1, out]` tensor.
+    packed: Option<(MklPacked, Tensor)>,
 }
 
-/// Layers that can switch their Linear layers to int8 dynamic quantization.
+/// Layers that can switch their Linear layers' inference mode.
 pub trait QuantizeDynamic {
+    /// Switches every Linear layer to `mode` (inference on CPU only for the non-float modes).
+    fn set_linear_mode(&mut self, mode: LinearMode);
+
     /// Quantizes every Linear layer's weights to int8 (inference on CPU only).
-    fn quantize_dynamic(&mut self);
+    fn quantize_dynamic(&mut self) {
+        self.set_linear_mode(LinearMode::Int8)
+    }
 }
 
 /// Largest |q| of a pair of adjacent int8 weights. oneDNN's AVX2 int8 kernels shift the
@@ -44,25 +76,58 @@ pub trait QuantizeDynamic {
 /// overflow with 7-bit activations instead.)
 pub const PAIR_QMAX: f64 = 127.0;
 
-/// Largest |q| of an activation (symmetric, per token).
-const ACT_QMAX: f64 = 127.0;
-
 impl QLinear {
     /// Wraps a float layer.
     pub fn new(linear: nn::Linear) -> QLinear {
-        QLinear { linear, int8: None }
+        QLinear {
+            linear,
+            int8: None,
+            packed: None,
+        }
+    }
+
+    /// One layer computing the outputs of `parts` side by side (their weights stacked), in
+    /// `mode`: `[.., a + b + …]` for inputs shared by all of them (query, key and value).
+    pub fn fused(parts: &[&QLinear], mode: LinearMode) -> QLinear {
+        let _guard = tch::no_grad_guard();
+        let ws: Vec<Tensor> = parts.iter().map(|p| p.linear.ws.detach()).collect();
+        let bs: Vec<Tensor> = parts
+            .iter()
+            .map(|p| match &p.linear.bs {
+                Some(b) => b.detach(),
+                None => p.linear.ws.zeros_like().select(1, 0),
+            })
+            .collect();
+        let mut q = QLinear::new(nn::Linear {
+            ws: Tensor::cat(&ws, 0),
+            bs: Some(Tensor::cat(&bs, 0)),
+        });
+        q.set_linear_mode(mode);
+        q
     }
 
     /// Whether the layer runs with int8 weights.
     pub fn is_quantized(&self) -> bool {
         self.int8.is_some()
     }
-}
 
-impl QuantizeDynamic for QLinear {
-    fn quantize_dynamic(&mut self) {
-        let _guard = tch::no_grad_guard();
-        let w = self.linear.ws.detach().to_kind(Kind::Float);
+    /// Whether the layer runs with MKL-prepacked fp32 weights.
+    pub fn is_packed(&self) -> bool {
+        self.packed.is_some()
+    }
+
+    fn float_parts(&self) -> (Tensor, Vec<f32>) {
+        let w = self.linear.ws.detach().to_kind(Kind::Float).contiguous();
+        let bias = match &self.linear.bs {
+            Some(b) => Vec::<f32>::try_from(b.detach().to_kind(Kind::Float).contiguous())
+                .expect("a float bias"),
+            None => vec![0.0; w.size()[0] as usize],
+        };
+        (w, bias)
+    }
+
+    fn quantize(&mut self) {
+        let (w, bias) = self.float_parts();
         let (out_dim, in_dim) = (w.size()[0], w.size()[1]);
         // Per output row, the largest |w_k| + |w_k+1| over adjacent pairs: rows are divided
         // by it (per-channel scales) and quantized symmetrically so that every pair of int8
@@ -84,36 +149,121 @@ impl QuantizeDynamic for QLinear {
             .clamp(-128.0, 127.0)
             .to_kind(Kind::Int8)
             .contiguous();
-        let bias = match &self.linear.bs {
-            Some(b) => b.detach().to_kind(Kind::Float).contiguous(),
-            None => Tensor::zeros([out_dim], (Kind::Float, w.device())),
-        };
         self.int8 = Some(Int8Weight {
             weight_t: weight.tr(),
-            row_scale: row_scale / PAIR_QMAX,
+            row_scale: Vec::<f32>::try_from(row_scale / PAIR_QMAX).expect("float scales"),
             bias,
         });
+    }
+
+    fn forward_int8(&self, q: &Int8Weight, xs: &Tensor) -> Tensor {
+        let size = xs.size();
+        let k = *size.last().expect("linear input has a last dimension");
+        let x = xs.to_kind(Kind::Float).reshape([-1, k]).contiguous();
+        let rows = x.size()[0];
+        let n = q.bias.len() as i64;
+        let xq = Tensor::empty([rows, k], (Kind::Int8, Device::Cpu));
+        let mut token_scale = vec![0f32; rows as usize];
+        // SAFETY: `x` is a contiguous `[rows, k]` float tensor and `xq` a fresh contiguous
+        // `[rows, k]` int8 one; both outlive the slices.
+        unsafe {
+            let src = std::slice::from_raw_parts(x.data_ptr() as *const f32, (rows * k) as usize);
+            let dst = std::slice::from_raw_parts_mut(xq.data_ptr() as *mut i8, (rows * k) as usize);
+            kernels::quantize_rows(src, k as usize, dst, &mut token_scale);
+        }
+        let acc = xq.internal_int_mm(&q.weight_t).contiguous();
+        let y = Tensor::empty([rows, n], (Kind::Float, Device::Cpu));
+        // SAFETY: `acc` is a contiguous `[rows, n]` int32 tensor, `y` a fresh contiguous
+        // `[rows, n]` float one.
+        unsafe {
+            let acc = std::slice::from_raw_parts(acc.data_ptr() as *const i32, (rows * n) as usize);
+            let out = std::slice::from_raw_parts_mut(y.data_ptr() as *mut f32, (rows * n) as usize);
+            kernels::dequantize_rows(acc, &token_scale, &q.row_scale, &q.bias, out);
+        }
+        let mut out_size = size;
+        *out_size.last_mut().expect("non-empty") = n;
+        y.view(out_size.as_slice())
+    }
+
+    fn forward_packed(&self, p: &MklPacked, bias: &Tensor, xs: &Tensor) -> Tensor {
+        let size = xs.size();
+        let k = *size.last().expect("linear input has a last dimension");
+        let x = xs.reshape([-1, k]).contiguous();
+        let rows = x.size()[0];
+        // The bias rows first (libtorch's broadcasting copy, on its threads), then
+        // `y += x · Wᵀ`. A fresh tensor: `expand(..).contiguous()` would be the bias itself
+        // for one row.
+        let mut y = Tensor::empty([rows, p.n() as i64], (Kind::Float, Device::Cpu));
+        y.copy_(bias);
+        // SAFETY: `x` is a contiguous `[rows, k]` float tensor, `y` a fresh contiguous
+        // `[rows, n]` one.
+        unsafe {
+            let a = std::slice::from_raw_parts(x.data_ptr() as *const f32, (rows * k) as usize);
+            let c = std::slice::from_raw_parts_mut(y.data_ptr() as *mut f32, rows as usize * p.n());
+            p.accumulate(a, rows as usize, c);
+        }
+        let mut out_size = size;
+        *out_size.last_mut().expect("non-empty") = p.n() as i64;
+        y.view(out_size.as_slice())
+    }
+}
+
+impl QuantizeDynamic for QLinear {
+    /// One way for the inference modes: once the int8 or packed weights are made, the float
+    /// weights are released (their `VarStore` variables become empty), so that a model
+    /// holds its Linear weights once. A layer that cannot pack (no MKL, not fp32 on the CPU)
+    /// keeps its float weights and runs them.
+    fn set_linear_mode(&mut self, mode: LinearMode) {
+        let _guard = tch::no_grad_guard();
+        let on_cpu = self.linear.ws.device() == Device::Cpu;
+        match mode {
+            LinearMode::Float => {
+                self.int8 = None;
+                self.packed = None;
+            }
+            LinearMode::Int8 => {
+                self.quantize();
+                self.release_float();
+            }
+            LinearMode::PackedFp32 if on_cpu && self.linear.ws.kind() == Kind::Float => {
+                let (w, bias) = self.float_parts();
+                let (n, k) = (w.size()[0] as usize, w.size()[1] as usize);
+                let w = Vec::<f32>::try_from(w.flatten(0, -1)).expect("float weights");
+                let bias_t = Tensor::from_slice(&bias).view([1, n as i64]);
+                self.packed = MklPacked::new(&w, n, k).map(|p| (p, bias_t));
+                if self.packed.is_some() {
+                    self.release_float();
+                }
+            }
+            LinearMode::PackedFp32 => {}
+        }
+    }
+}
+
+impl QLinear {
+    /// Empties the float weight and bias (in the `VarStore` too): for layers whose work is
+    /// done by inference weights (their own, or a fused layer's).
+    pub fn release_float(&mut self) {
+        let _guard = tch::no_grad_guard();
+        let empty = Tensor::empty([0], (self.linear.ws.kind(), self.linear.ws.device()));
+        self.linear.ws.set_data(&empty);
+        if let Some(b) = &mut self.linear.bs {
+            b.set_data(&empty);
+        }
     }
 }
 
 impl Module for QLinear {
     fn forward(&self, xs: &Tensor) -> Tensor {
-        match &self.int8 {
-            None => self.linear.forward(xs),
-            Some(q) => {
-                let size = xs.size();
-                let k = *size.last().expect("linear input has a last dimension");
-                let x = xs.reshape([-1, k]);
-                let token_scale = x.abs().amax([-1i64].as_slice(), true).clamp_min(1e-12) / ACT_QMAX;
-                // |x / token_scale| <= 127 by construction.
-                let xq = (&x / &token_scale).round_().to_kind(Kind::Int8);
-                let y = xq.internal_int_mm(&q.weight_t) * &token_scale;
-                // y = bias + y ⊙ row_scale, in place.
-                let _ = q.bias.addcmul_out(&y, &y, &q.row_scale);
-                let mut out_size = size.clone();
-                *out_size.last_mut().expect("non-empty") = q.bias.size()[0];
-                y.view(out_size.as_slice())
+        // The packed weights are a snapshot for inference: an input that needs gradients
+        // (training), or one not in fp32 on the CPU, goes through the float layer.
+        let cpu = xs.device() == Device::Cpu;
+        match (&self.int8, &self.packed) {
+            (Some(q), _) if cpu => self.forward_int8(q, xs),
+            (None, Some((p, bias))) if cpu && xs.kind() == Kind::Float && !xs.requires_grad() => {
+                self.forward_packed(p, bias, xs)
             }
+            _ => self.linear.forward(xs),
         }
     }
 }

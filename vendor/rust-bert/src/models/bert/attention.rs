@@ -14,7 +14,7 @@
 use crate::bert::bert_model::BertConfig;
 use crate::common::activations::TensorFunction;
 use crate::common::dropout::Dropout;
-use crate::common::qlinear::{QLinear, QuantizeDynamic};
+use crate::common::qlinear::{LinearMode, QLinear, QuantizeDynamic};
 use std::borrow::Borrow;
 use tch::{nn, Tensor};
 
@@ -27,6 +27,9 @@ pub struct BertSelfAttention {
     query: QLinear,
     key: QLinear,
     value: QLinear,
+    /// sentir patch 7: query, key and value as one layer (one product, and for int8 one
+    /// quantization of the input), in the inference modes.
+    qkv: Option<QLinear>,
 }
 
 impl BertSelfAttention {
@@ -72,6 +75,7 @@ impl BertSelfAttention {
             query,
             key,
             value,
+            qkv: None,
         }
     }
 
@@ -94,15 +98,19 @@ impl BertSelfAttention {
         encoder_mask: Option<&Tensor>,
         train: bool,
     ) -> (Tensor, Option<Tensor>) {
+        // sentir patch 7: with a fused query-key-value layer the three come from one product
+        // (`project`); key and value are computed here only without it.
+        let fused = self.qkv.is_some() && encoder_hidden_states.is_none() && !train;
         let (key_layer, value_layer, mask) = match encoder_hidden_states {
             Some(encoder_hidden_state_values) => (
-                encoder_hidden_state_values.apply(&self.key),
-                encoder_hidden_state_values.apply(&self.value),
+                Some(encoder_hidden_state_values.apply(&self.key)),
+                Some(encoder_hidden_state_values.apply(&self.value)),
                 encoder_mask,
             ),
+            None if fused => (None, None, mask),
             None => (
-                hidden_states.apply(&self.key),
-                hidden_states.apply(&self.value),
+                Some(hidden_states.apply(&self.key)),
+                Some(hidden_states.apply(&self.value)),
                 mask,
             ),
         };
@@ -112,13 +120,10 @@ impl BertSelfAttention {
         // sentir patch 4: inference without attention weights uses libtorch's fused
         // scaled-dot-product attention (one kernel instead of matmul, add, softmax, matmul).
         if !train && !self.output_attentions {
-            let q = self.split_heads(
-                hidden_states.apply(&self.query),
-                bs,
-                self.attention_head_size,
-            );
-            let k = self.split_heads(key_layer, bs, self.attention_head_size);
-            let v = self.split_heads(value_layer, bs, self.attention_head_size);
+            let (q, k, v) = self.project(hidden_states, encoder_hidden_states, key_layer, value_layer);
+            let q = self.split_heads(q, bs, self.attention_head_size);
+            let k = self.split_heads(k, bs, self.attention_head_size);
+            let v = self.split_heads(v, bs, self.attention_head_size);
             let mask = mask.map(|m| m.to_kind(q.kind()));
             let context = Tensor::scaled_dot_product_attention(
                 &q,
@@ -137,8 +142,8 @@ impl BertSelfAttention {
             bs,
             self.attention_head_size,
         );
-        let key_layer = self.split_heads(key_layer, bs, self.attention_head_size);
-        let value_layer = self.split_heads(value_layer, bs, self.attention_head_size);
+        let key_layer = self.split_heads(key_layer.expect("key without fusion"), bs, self.attention_head_size);
+        let value_layer = self.split_heads(value_layer.expect("value without fusion"), bs, self.attention_head_size);
         let query_layer: Tensor = query_layer / (self.attention_head_size as f64).sqrt();
 
         let scores = if let Some(mask) = mask {
@@ -161,13 +166,53 @@ impl BertSelfAttention {
 }
 
 impl BertSelfAttention {
+    /// sentir patch 7: query, key and value at inference, from the fused layer when there is
+    /// one (three views of one `[.., 3 · hidden]` product), else from the three layers (key
+    /// and value already computed by the caller).
+    fn project(
+        &self,
+        hidden_states: &Tensor,
+        encoder_hidden_states: Option<&Tensor>,
+        key_layer: Option<Tensor>,
+        value_layer: Option<Tensor>,
+    ) -> (Tensor, Tensor, Tensor) {
+        match (&self.qkv, encoder_hidden_states) {
+            (Some(qkv), None) => {
+                let h = self.num_attention_heads * self.attention_head_size;
+                let parts = hidden_states.apply(qkv).split(h, -1);
+                let mut parts = parts.into_iter();
+                let mut next = || parts.next().expect("three parts");
+                (next(), next(), next())
+            }
+            _ => (
+                hidden_states.apply(&self.query),
+                key_layer.expect("key without fusion"),
+                value_layer.expect("value without fusion"),
+            ),
+        }
+    }
+
     /// sentir patch 5: inference attention for the first position only: the query is
     /// `first` (`[batch, 1, hidden]`), keys and values come from every position.
     fn forward_first_token(&self, first: &Tensor, hidden_states: &Tensor, mask: Option<&Tensor>) -> Tensor {
         let bs = hidden_states.size()[0];
-        let q = self.split_heads(first.apply(&self.query), bs, self.attention_head_size);
-        let k = self.split_heads(hidden_states.apply(&self.key), bs, self.attention_head_size);
-        let v = self.split_heads(hidden_states.apply(&self.value), bs, self.attention_head_size);
+        let (q, k, v) = match &self.qkv {
+            // One product for every position (the query of the others is not used: about
+            // a third of this layer's projection, against two more products and, for int8,
+            // two more quantizations).
+            Some(_) => {
+                let (q, k, v) = self.project(hidden_states, None, None, None);
+                (q.narrow(1, 0, 1), k, v)
+            }
+            None => (
+                first.apply(&self.query),
+                hidden_states.apply(&self.key),
+                hidden_states.apply(&self.value),
+            ),
+        };
+        let q = self.split_heads(q, bs, self.attention_head_size);
+        let k = self.split_heads(k, bs, self.attention_head_size);
+        let v = self.split_heads(v, bs, self.attention_head_size);
         let mask = mask.map(|m| m.to_kind(q.kind()));
         let context = Tensor::scaled_dot_product_attention(
             &q,
@@ -345,28 +390,42 @@ impl BertOutput {
 
 // sentir patch 3: int8 dynamic quantization of the Linear layers.
 impl QuantizeDynamic for BertSelfAttention {
-    fn quantize_dynamic(&mut self) {
-        self.query.quantize_dynamic();
-        self.key.quantize_dynamic();
-        self.value.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: LinearMode) {
+        // sentir patch 7: in the inference modes one fused layer does the work of the three,
+        // whose float weights are then released (cross-attention and training, which use
+        // them, do not run on an inference model).
+        match mode {
+            LinearMode::Float => {
+                self.query.set_linear_mode(mode);
+                self.key.set_linear_mode(mode);
+                self.value.set_linear_mode(mode);
+                self.qkv = None;
+            }
+            _ => {
+                self.qkv = Some(QLinear::fused(&[&self.query, &self.key, &self.value], mode));
+                self.query.release_float();
+                self.key.release_float();
+                self.value.release_float();
+            }
+        }
     }
 }
 
 impl QuantizeDynamic for BertAttention {
-    fn quantize_dynamic(&mut self) {
-        self._self.quantize_dynamic();
-        self.output.linear.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: LinearMode) {
+        self._self.set_linear_mode(mode);
+        self.output.linear.set_linear_mode(mode);
     }
 }
 
 impl QuantizeDynamic for BertIntermediate {
-    fn quantize_dynamic(&mut self) {
-        self.lin.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: LinearMode) {
+        self.lin.set_linear_mode(mode);
     }
 }
 
 impl QuantizeDynamic for BertOutput {
-    fn quantize_dynamic(&mut self) {
-        self.lin.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: LinearMode) {
+        self.lin.set_linear_mode(mode);
     }
 }

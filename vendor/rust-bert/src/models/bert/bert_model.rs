@@ -1346,8 +1346,8 @@ mod test {
 // sentir patch 3: int8 dynamic quantization of the encoder's Linear layers (the pooler and
 // the classifier are small and stay float32).
 impl<T: BertEmbedding> crate::common::qlinear::QuantizeDynamic for BertModel<T> {
-    fn quantize_dynamic(&mut self) {
-        self.encoder.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: crate::common::qlinear::LinearMode) {
+        self.encoder.set_linear_mode(mode);
     }
 }
 
@@ -1397,7 +1397,7 @@ impl BertForSequenceClassification {
 }
 
 impl crate::common::qlinear::QuantizeDynamic for BertForSequenceClassification {
-    fn quantize_dynamic(&mut self) {
-        self.bert.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: crate::common::qlinear::LinearMode) {
+        self.bert.set_linear_mode(mode);
     }
 }

@@ -443,13 +443,13 @@ pub struct BertEncoderOutput {
 
 // sentir patch 3: int8 dynamic quantization of the Linear layers.
 impl crate::common::qlinear::QuantizeDynamic for BertLayer {
-    fn quantize_dynamic(&mut self) {
-        self.attention.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: crate::common::qlinear::LinearMode) {
+        self.attention.set_linear_mode(mode);
         if let Some(cross) = self.cross_attention.as_mut() {
-            cross.quantize_dynamic();
+            cross.set_linear_mode(mode);
         }
-        self.intermediate.quantize_dynamic();
-        self.output.quantize_dynamic();
+        self.intermediate.set_linear_mode(mode);
+        self.output.set_linear_mode(mode);
     }
 }
 
@@ -473,9 +473,9 @@ impl BertEncoder {
 }
 
 impl crate::common::qlinear::QuantizeDynamic for BertEncoder {
-    fn quantize_dynamic(&mut self) {
+    fn set_linear_mode(&mut self, mode: crate::common::qlinear::LinearMode) {
         for layer in self.layers.iter_mut() {
-            layer.quantize_dynamic();
+            layer.set_linear_mode(mode);
         }
     }
 }

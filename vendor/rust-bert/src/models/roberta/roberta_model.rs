@@ -1109,7 +1109,7 @@ impl RobertaForSequenceClassification {
 
 // sentir patch 3: int8 dynamic quantization of the encoder's Linear layers.
 impl crate::common::qlinear::QuantizeDynamic for RobertaForSequenceClassification {
-    fn quantize_dynamic(&mut self) {
-        self.roberta.quantize_dynamic();
+    fn set_linear_mode(&mut self, mode: crate::common::qlinear::LinearMode) {
+        self.roberta.set_linear_mode(mode);
     }
 }
