@@ -13,16 +13,14 @@ type Tally<'a> = (u64, BTreeSet<&'a str>);
 /// The section from the buyer messages (errors included).
 pub fn build(b: &Basis) -> ContactsSection {
     let has_thread = b.has_thread();
+    let none = Tally::default();
     let per_period = tally(b.buyer.iter().map(|&(r, d)| (b.period.start(d), r)));
     let by_period = b
         .periods
         .iter()
         .map(|&p| PeriodContacts {
             at: b.key(p),
-            counts: per_period
-                .get(&p)
-                .map(|t| counts(t, has_thread))
-                .unwrap_or_else(|| counts(&Tally::default(), has_thread)),
+            counts: counts(per_period.get(&p).unwrap_or(&none), has_thread),
         })
         .collect();
     let by_product = b.has_product().then(|| {
@@ -43,10 +41,8 @@ pub fn build(b: &Basis) -> ContactsSection {
     });
     let all = tally(b.buyer.iter().map(|&(r, _)| ((), r)));
     ContactsSection {
-        counts: all
-            .get(&())
-            .map(|t| counts(t, has_thread))
-            .unwrap_or_default(),
+        // With no buyer message: 0 threads (not null) when there is a thread column.
+        counts: counts(all.get(&()).unwrap_or(&none), has_thread),
         by_period,
         by_product,
     }

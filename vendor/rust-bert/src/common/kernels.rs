@@ -20,10 +20,6 @@ pub const ACT_QMAX: f32 = 127.0;
 pub fn quantize_rows(src: &[f32], k: usize, dst: &mut [i8], scales: &mut [f32]) {
     assert_eq!(src.len(), dst.len());
     assert_eq!(src.len(), k * scales.len());
-    quantize_part(src, k, dst, scales)
-}
-
-fn quantize_part(src: &[f32], k: usize, dst: &mut [i8], scales: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2.
@@ -76,16 +72,6 @@ pub fn dequantize_rows(
     assert_eq!(col_scale.len(), n);
     assert_eq!(acc.len(), out.len());
     assert_eq!(acc.len(), n * row_scale.len());
-    dequantize_part(acc, row_scale, col_scale, bias, out)
-}
-
-fn dequantize_part(
-    acc: &[i32],
-    row_scale: &[f32],
-    col_scale: &[f32],
-    bias: &[f32],
-    out: &mut [f32],
-) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2.
@@ -272,7 +258,3 @@ impl MklPacked {
         }
     }
 }
-
-// SAFETY: the packed buffer is read-only after `new`; MKL's compute only reads it.
-unsafe impl Send for MklPacked {}
-unsafe impl Sync for MklPacked {}

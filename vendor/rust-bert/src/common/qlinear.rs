@@ -12,7 +12,7 @@
 //!   per-tensor scales would flatten every other token to a handful of levels. Every row is
 //!   quantized on its own and the product is exact, so a row's result does not depend on the
 //!   other rows in the batch. Quantizing a row and scaling the int32 result back are one pass
-//!   each over the data ([`super::kernels`]), not libtorch's six element-wise ops.
+//!   each over the data ([`super::kernels`]), not seven passes of libtorch ops.
 //! - fp32 with the weight packed once (MKL's `cblas_sgemm_pack`) instead of by every call, and
 //!   the bias written into the output before the product (`beta = 1`). Same products as the
 //!   float layer, up to the summation order inside the kernel.
@@ -95,7 +95,7 @@ impl QLinear {
             .iter()
             .map(|p| match &p.linear.bs {
                 Some(b) => b.detach(),
-                None => p.linear.ws.zeros_like().select(1, 0),
+                None => Tensor::zeros([p.linear.ws.size()[0]], (p.linear.ws.kind(), p.linear.ws.device())),
             })
             .collect();
         let mut q = QLinear::new(nn::Linear {
