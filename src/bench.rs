@@ -3,7 +3,7 @@
 //! model load time.
 
 use crate::error::Result;
-use crate::io::{open_source, Format};
+use crate::io::{open_source, InputSpec};
 use crate::io::{Row, RowSink, RowSource};
 use crate::load::{set_threads, RunConfig};
 use crate::pipeline;
@@ -31,12 +31,8 @@ pub const DEFAULT_INPUTS: [&str; 4] = [
 pub struct BenchConfig {
     /// Input files (CSV, JSONL, text or Parquet); empty means [`DEFAULT_INPUTS`].
     pub inputs: Vec<PathBuf>,
-    /// Input format; `None` detects it per file.
-    pub format: Option<Format>,
-    /// CSV column / JSON key holding the message.
-    pub text_column: Option<String>,
-    /// CSV delimiter.
-    pub delimiter: u8,
+    /// How to read them (the format is detected per file unless given).
+    pub read: InputSpec,
     /// Model, threads, precision, batching.
     pub run: RunConfig,
 }
@@ -122,8 +118,7 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
     let mut sources = Vec::with_capacity(inputs.len());
     for p in &inputs {
         let spec = p.to_string_lossy();
-        let (source, _, _) =
-            open_source(&spec, cfg.format, cfg.text_column.as_deref(), cfg.delimiter)?;
+        let (source, _, _) = open_source(&spec, &cfg.read)?;
         sources.push(source);
     }
 

@@ -2,7 +2,7 @@
 
 use crate::error::{Result, SentirError};
 use crate::io::atomic::Output;
-use crate::io::{open_sink, open_source, output_format, Format};
+use crate::io::{open_sink, open_source, output_format, Format, InputSpec};
 use crate::langid::LanguageSource;
 use crate::load::{set_threads, RunConfig};
 use crate::pipeline::{self, Summary};
@@ -18,14 +18,10 @@ pub struct ClassifyConfig {
     pub input: String,
     /// Output path or `-`.
     pub output: String,
-    /// Input format; `None` detects it.
-    pub format: Option<Format>,
+    /// How to read the input (the CSV delimiter is also the output's).
+    pub read: InputSpec,
     /// Output format; `None` follows the output extension, else the input format.
     pub output_format: Option<Format>,
-    /// CSV column / JSON key holding the message.
-    pub text_column: Option<String>,
-    /// CSV delimiter.
-    pub delimiter: u8,
     /// Model, threads, precision, batching.
     pub run: RunConfig,
     /// Show a progress bar (if stderr is a terminal).
@@ -44,12 +40,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
             "--resume needs an input file and an output file (-o FILE): a stream cannot be read again".into(),
         ));
     }
-    let (source, in_format, size) = open_source(
-        &cfg.input,
-        cfg.format,
-        cfg.text_column.as_deref(),
-        cfg.delimiter,
-    )?;
+    let (source, in_format, size) = open_source(&cfg.input, &cfg.read)?;
     let out_format = output_format(cfg.output_format, &cfg.output, in_format)?;
     cfg.run.pipeline.language.resolve(source.as_ref())?; // --language-column exists
     let (model, encoder) = cfg.run.load()?;
@@ -69,7 +60,7 @@ pub fn classify(cfg: &ClassifyConfig) -> Result<Summary> {
     } else {
         Output::open(&cfg.output)?
     };
-    let sink = open_sink(out, out_format, source.as_ref(), cfg.delimiter)?;
+    let sink = open_sink(out, out_format, source.as_ref(), cfg.read.delimiter)?;
     let progress = Progress::new(cfg.progress, size);
     let opts = &cfg.run.pipeline;
     let run = pipeline::run(&model, &encoder, source, sink, opts, &progress, journal);
@@ -100,8 +91,8 @@ fn options(cfg: &ClassifyConfig, input: Format, output: Format) -> BTreeMap<Stri
     [
         ("--format", format!("{input:?}")),
         ("--output-format", format!("{output:?}")),
-        ("--text-column", format!("{:?}", cfg.text_column)),
-        ("--delimiter", (cfg.delimiter as char).to_string()),
+        ("--text-column", format!("{:?}", cfg.read.text_column)),
+        ("--delimiter", (cfg.read.delimiter as char).to_string()),
         ("--device", format!("{:?}", r.device)),
         ("--threads", r.threads.to_string()),
         ("--precision", format!("{:?}", r.precision)),

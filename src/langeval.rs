@@ -2,7 +2,7 @@
 //! language: accuracy, share of `und`, the most frequent wrong answers.
 
 use crate::error::{Result, SentirError};
-use crate::io::open_source;
+use crate::io::{open_source, InputSpec};
 use crate::langid::{Detector, LanguageSource, UNDETERMINED};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -160,7 +160,7 @@ pub fn eval_language(
 ) -> Result<LanguageEval> {
     let mut known: Vec<(String, String)> = Vec::new();
     for input in inputs {
-        let (mut source, _, _) = open_source(input, None, text_column, b',')?;
+        let (mut source, _, _) = open_source(input, &InputSpec::with_text_column(text_column))?;
         let label = LanguageSource::Column(label_column.to_string()).resolve(source.as_ref())?;
         while let Some(row) = source.next_row()? {
             if let Ok(text) = row.text.as_ref() {

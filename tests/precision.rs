@@ -196,7 +196,83 @@ fn rows_quantize_with_their_own_scale_and_round_half_to_even() {
         &[0.5, 2.0],
         &[1.0, 0.5, 2.0],
         &[1.0, 0.0, -1.0],
+        None,
         &mut out,
     );
     assert_eq!(out, [2.0, -1.0, 0.0, 1.0, 0.0, 11.0]);
+}
+
+#[test]
+fn rows_quantize_like_a_plain_division_at_every_width() {
+    // The vectorized pass (32 values at a time, then the rest) against v / s rounded half to
+    // even, for widths below, at and beyond one vector, and the model's.
+    let mut state = 0x2545_f491_u32;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state as f32 / u32::MAX as f32 - 0.5) * 7.0
+    };
+    for k in [1, 5, 31, 32, 37, 64, 384, 1536] {
+        // 64 rows of 1536: enough values to be split over libtorch's threads.
+        let rows = if k == 1536 { 64 } else { 3 };
+        let mut src: Vec<f32> = (0..rows * k).map(|_| next()).collect();
+        // Exact halves after scaling: a row whose max is 127 has scale 1.
+        src[0] = 127.0;
+        if k > 2 {
+            src[1] = 2.5;
+            src[2] = -3.5;
+        }
+        let mut q = vec![0i8; rows * k];
+        let mut s = vec![0f32; rows];
+        kernels::quantize_rows(&src, k, &mut q, &mut s);
+        for (r, row) in src.chunks(k).enumerate() {
+            let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+            let scale = max.max(1e-12) / 127.0;
+            assert_eq!(s[r], scale, "k={k} row {r}");
+            for (j, v) in row.iter().enumerate() {
+                let want = (v / scale).round_ties_even() as i8;
+                assert_eq!(q[r * k + j], want, "k={k} ({r},{j}) {v}");
+            }
+        }
+    }
+}
+
+#[test]
+fn int32_products_scale_back_like_one_fused_multiply_add_at_every_width() {
+    for n in [1, 7, 8, 9, 384, 1537] {
+        // 64 rows of 1537: enough values to be split over libtorch's threads.
+        let rows = if n == 1537 { 64 } else { 3 };
+        let acc: Vec<i32> = (0..rows * n)
+            .map(|i| (i as i32 * 7919) % 40_001 - 20_000)
+            .collect();
+        let row_scale: Vec<f32> = (0..rows).map(|i| [0.013f32, 1.7, 3.1e-5][i % 3]).collect();
+        let col_scale: Vec<f32> = (0..n).map(|j| 1e-3 + j as f32 * 1.3e-4).collect();
+        let bias: Vec<f32> = (0..n).map(|j| (j as f32 * 0.37).sin()).collect();
+        let residual: Vec<f32> = (0..rows * n)
+            .map(|i| (i as f32 * 0.11).cos() * 3.0)
+            .collect();
+        let mut out = vec![0f32; rows * n];
+        let mut added = vec![0f32; rows * n];
+        kernels::dequantize_rows(&acc, &row_scale, &col_scale, &bias, None, &mut out);
+        kernels::dequantize_rows(
+            &acc,
+            &row_scale,
+            &col_scale,
+            &bias,
+            Some(&residual),
+            &mut added,
+        );
+        for i in 0..rows {
+            for j in 0..n {
+                let want = (acc[i * n + j] as f32 * row_scale[i]).mul_add(col_scale[j], bias[j]);
+                assert_eq!(out[i * n + j], want, "n={n} ({i},{j})");
+                assert_eq!(
+                    added[i * n + j],
+                    want + residual[i * n + j],
+                    "n={n} ({i},{j}) + residual"
+                );
+            }
+        }
+    }
 }

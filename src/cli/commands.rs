@@ -77,15 +77,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
-    let delimiter = a.read.delimiter()?;
+    let read = a.read.spec()?;
     sentir::signals::install().context("cannot catch SIGINT/SIGTERM")?;
     let mut cfg = ClassifyConfig {
         input: a.input,
         output: a.output,
-        format: a.read.format.format(),
+        read,
         output_format: a.output_format.and_then(FormatArg::format),
-        text_column: a.read.text_column,
-        delimiter,
         run: a.model.run_config(match a.language_column {
             Some(c) => LanguageSource::Column(c),
             None => a.language.source()?,
@@ -210,9 +208,7 @@ fn eval_language_cmd(a: EvalLanguageArgs) -> anyhow::Result<ExitCode> {
 fn bench_cmd(a: BenchArgs) -> anyhow::Result<ExitCode> {
     let cfg = BenchConfig {
         inputs: a.inputs,
-        format: a.read.format.format(),
-        text_column: a.read.text_column.clone(),
-        delimiter: a.read.delimiter()?,
+        read: a.read.spec()?,
         run: a.model.run_config(a.language.source()?)?,
     };
     let r = bench::bench(&cfg)?;

@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 use sentir::batch::BatchLimits;
 use sentir::io::examples::ExampleColumns;
-use sentir::io::Format;
+use sentir::io::{Format, InputSpec};
 use sentir::langid::{self, LanguageSource};
 use sentir::load::{self, RunConfig};
 use sentir::model::{self, Precision};
@@ -54,9 +54,13 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    /// `--delimiter` as a byte.
-    pub fn delimiter(&self) -> Result<u8, SentirError> {
-        delimiter_byte(self.delimiter)
+    /// The library's reading of these flags (`--delimiter` checked to be one byte).
+    pub fn spec(&self) -> Result<InputSpec, SentirError> {
+        Ok(InputSpec {
+            format: self.format.format(),
+            text_column: self.text_column.clone(),
+            delimiter: delimiter_byte(self.delimiter)?,
+        })
     }
 }
 

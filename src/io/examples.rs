@@ -4,7 +4,7 @@
 use super::cell::{cell, column_names, find_column, Column};
 use super::Row;
 use crate::error::{Result, SentirError};
-use crate::io::open_source;
+use crate::io::{open_source, InputSpec};
 use crate::model::heads::{reason_index, REASONS};
 use crate::sentiment::Sentiment;
 use std::path::Path;
@@ -60,7 +60,7 @@ pub fn read_examples(path: &Path, cols: &ExampleColumns) -> Result<Vec<Example>>
     let spec = path
         .to_str()
         .ok_or_else(|| SentirError::Usage(format!("{}: path is not UTF-8", path.display())))?;
-    let (mut source, _, _) = open_source(spec, None, cols.text.as_deref(), b',')?;
+    let (mut source, _, _) = open_source(spec, &InputSpec::with_text_column(cols.text.as_deref()))?;
     let names = column_names(source.as_ref());
     let columns = ExampleFields::resolve(names.as_deref(), cols).map_err(|missing| {
         SentirError::Usage(format!(

@@ -16,7 +16,7 @@ pub mod parquet;
 mod row_error;
 pub mod text;
 
-pub use open::{open_sink, open_source, output_format};
+pub use open::{open_sink, open_source, output_format, InputSpec};
 pub use row_error::{RowError, RowErrorKind, RowPos};
 
 use crate::error::{Result, SentirError};

@@ -12,16 +12,48 @@ use super::{Commit, Format, Input, RowSink, RowSource};
 use crate::error::{Result, SentirError};
 use std::path::Path;
 
-/// Opens `spec` (a path, `-` for stdin, or a directory of Parquet parts) as a row source in
-/// `format` (detected when `None`); also returns the format and the input size in bytes.
+/// How to read an input: its format, the message column, the CSV delimiter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputSpec {
+    /// Input format; `None` detects it.
+    pub format: Option<Format>,
+    /// CSV column / JSON key holding the message; `None` looks for the usual names.
+    pub text_column: Option<String>,
+    /// CSV delimiter.
+    pub delimiter: u8,
+}
+
+impl Default for InputSpec {
+    /// Detected format, the usual message column names, commas.
+    fn default() -> InputSpec {
+        InputSpec {
+            format: None,
+            text_column: None,
+            delimiter: b',',
+        }
+    }
+}
+
+impl InputSpec {
+    /// The default reading with this message column.
+    pub fn with_text_column(text_column: Option<&str>) -> InputSpec {
+        InputSpec {
+            text_column: text_column.map(str::to_string),
+            ..InputSpec::default()
+        }
+    }
+}
+
+/// Opens `spec` (a path, `-` for stdin, or a directory of Parquet parts) as a row source read
+/// as `how` says; also returns the format (detected unless given) and the input size in bytes.
 pub fn open_source(
     spec: &str,
-    format: Option<Format>,
-    text_column: Option<&str>,
-    delimiter: u8,
+    how: &InputSpec,
 ) -> Result<(Box<dyn RowSource>, Format, Option<u64>)> {
+    let text_column = how.text_column.as_deref();
+    let delimiter = how.delimiter;
     let mut input = Input::open(spec)?;
-    let format = match format {
+    let format = match how.format {
         Some(f) => f,
         None => input.detect_format(text_column)?,
     };

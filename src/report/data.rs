@@ -10,7 +10,7 @@ use super::columns::{Getters, ReportColumns, ResolvedColumns};
 use crate::error::{Result, SentirError};
 use crate::io::arrow_values::column_strings;
 use crate::io::cell::{cell, column_names, Column};
-use crate::io::{open_source, Format, Payload, Row};
+use crate::io::{open_source, Format, InputSpec, Payload, Row};
 use crate::sentiment::Sentiment;
 use arrow_array::RecordBatch;
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -174,7 +174,11 @@ impl Problems {
 /// Reads a labelled export. Missing columns, unreadable dates and rows with neither a
 /// label nor an error are usage errors (exit code 2) naming the column or the lines.
 pub fn read_export(input: &str, cols: &ReportColumns, delimiter: u8) -> Result<LabelledExport> {
-    let (mut source, format, _) = open_source(input, None, cols.text.as_deref(), delimiter)?;
+    let how = InputSpec {
+        delimiter,
+        ..InputSpec::with_text_column(cols.text.as_deref())
+    };
+    let (mut source, format, _) = open_source(input, &how)?;
     if format == Format::Text {
         return Err(SentirError::Usage(format!(
             "{input}: not a labelled export (a CSV with a header, JSONL or Parquet file written by `sentir classify`)"

@@ -7,19 +7,36 @@
 //! has it, detected at run time), and fp32 products with weights packed once by MKL.
 
 use std::convert::TryFrom;
-use std::ffi::{c_int, c_void};
-use std::sync::OnceLock;
+use std::ffi::{c_int, c_uint, c_void};
+use std::sync::{Mutex, OnceLock};
 
 /// Largest |q| of an activation (symmetric, per token).
 pub const ACT_QMAX: f32 = 127.0;
 
 /// Quantizes each `k`-wide row of `src` to int8 in `dst` with its own scale
 /// (`max |x| / 127`, at least 1e-12 / 127), written to `scales`; values are rounded half to
-/// even, as libtorch's `round`. On the calling thread: split over threads, the pass was
-/// slower (libtorch's OpenMP workers spin on the other core between products).
+/// even, as libtorch's `round`. Rows are split over libtorch's OpenMP threads (see
+/// [`for_each_part`]).
 pub fn quantize_rows(src: &[f32], k: usize, dst: &mut [i8], scales: &mut [f32]) {
     assert_eq!(src.len(), dst.len());
     assert_eq!(src.len(), k * scales.len());
+    let rows = scales.len();
+    let per = rows_per_part(rows, k);
+    if per == 0 {
+        return;
+    }
+    let parts: Vec<_> = src
+        .chunks(per * k)
+        .zip(dst.chunks_mut(per * k))
+        .zip(scales.chunks_mut(per))
+        .collect();
+    for_each_part(parts, &|((src, dst), scales)| {
+        quantize_part(src, k, dst, scales)
+    });
+}
+
+/// [`quantize_rows`] on the calling thread.
+fn quantize_part(src: &[f32], k: usize, dst: &mut [i8], scales: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2.
@@ -31,7 +48,44 @@ pub fn quantize_rows(src: &[f32], k: usize, dst: &mut [i8], scales: &mut [f32]) 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn quantize_rows_avx2(src: &[f32], k: usize, dst: &mut [i8], scales: &mut [f32]) {
-    quantize_rows_generic(src, k, dst, scales)
+    use std::arch::x86_64::*;
+    let abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(i32::MAX));
+    // packs_epi32 / packs_epi16 interleave 128-bit lanes; this puts the 32 bytes back in order.
+    let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for ((row, out), scale) in src.chunks_exact(k).zip(dst.chunks_exact_mut(k)).zip(scales) {
+        let mut chunks = row.chunks_exact(8);
+        let mut m = _mm256_setzero_ps();
+        for c in &mut chunks {
+            m = _mm256_max_ps(m, _mm256_and_ps(abs_mask, _mm256_loadu_ps(c.as_ptr())));
+        }
+        let mut lanes = [0f32; 8];
+        _mm256_storeu_ps(lanes.as_mut_ptr(), m);
+        let mut max = chunks.remainder().iter().fold(0f32, |m, v| m.max(v.abs()));
+        for l in lanes {
+            max = max.max(l);
+        }
+        let s = max.max(1e-12) / ACT_QMAX;
+        *scale = s;
+        let sv = _mm256_set1_ps(s);
+        // v / s, rounded half to even (|v / s| <= 127 by construction), 32 at a time.
+        let q = |p: *const f32| {
+            let v = _mm256_div_ps(_mm256_loadu_ps(p), sv);
+            _mm256_cvtps_epi32(_mm256_round_ps::<
+                { _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC },
+            >(v))
+        };
+        let wide = k / 32 * 32;
+        for j in (0..wide).step_by(32) {
+            let p = row.as_ptr().add(j);
+            let ab = _mm256_packs_epi32(q(p), q(p.add(8)));
+            let cd = _mm256_packs_epi32(q(p.add(16)), q(p.add(24)));
+            let bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(ab, cd), order);
+            _mm256_storeu_si256(out.as_mut_ptr().add(j) as *mut __m256i, bytes);
+        }
+        for (q, v) in out[wide..].iter_mut().zip(&row[wide..]) {
+            *q = (v / s).round_ties_even() as i8;
+        }
+    }
 }
 
 #[inline(always)]
@@ -58,26 +112,173 @@ fn quantize_rows_generic(src: &[f32], k: usize, dst: &mut [i8], scales: &mut [f3
     }
 }
 
-/// `out[i][j] = bias[j] + (acc[i][j] · row_scale[i]) · col_scale[j]`: int32 products of
-/// quantized rows back to float (the last step fused, as libtorch's `addcmul` on x86 is, so
-/// that the results are the same to the bit).
+/// `out[i][j] = bias[j] + (acc[i][j] · row_scale[i]) · col_scale[j]`, plus `residual[i][j]`
+/// when given: int32 products of quantized rows back to float (the scaling's last step fused,
+/// as libtorch's `addcmul` on x86 is, then the residual added, so that the results are the
+/// same to the bit as those ops one after the other).
 pub fn dequantize_rows(
     acc: &[i32],
     row_scale: &[f32],
     col_scale: &[f32],
     bias: &[f32],
+    residual: Option<&[f32]>,
     out: &mut [f32],
 ) {
     let n = bias.len();
     assert_eq!(col_scale.len(), n);
     assert_eq!(acc.len(), out.len());
     assert_eq!(acc.len(), n * row_scale.len());
+    if let Some(r) = residual {
+        assert_eq!(r.len(), out.len());
+    }
+    let per = rows_per_part(row_scale.len(), n);
+    if per == 0 {
+        return;
+    }
+    let residual_parts = residual.map(|r| r.chunks(per * n));
+    let parts: Vec<_> = acc
+        .chunks(per * n)
+        .zip(out.chunks_mut(per * n))
+        .zip(row_scale.chunks(per))
+        .enumerate()
+        .map(|(i, p)| (p, residual_parts.clone().and_then(|mut r| r.nth(i))))
+        .collect();
+    let scales = ColScales { col_scale, bias };
+    for_each_part(parts, &|(((acc, out), row_scale), residual)| {
+        dequantize_part(acc, row_scale, scales, residual, out)
+    });
+}
+
+/// The per-column factors of [`dequantize_rows`].
+#[derive(Clone, Copy)]
+struct ColScales<'a> {
+    col_scale: &'a [f32],
+    bias: &'a [f32],
+}
+
+/// [`dequantize_rows`] on the calling thread.
+fn dequantize_part(
+    acc: &[i32],
+    row_scale: &[f32],
+    c: ColScales,
+    residual: Option<&[f32]>,
+    out: &mut [f32],
+) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2.
-        return unsafe { dequantize_rows_avx2(acc, row_scale, col_scale, bias, out) };
+        return unsafe { dequantize_rows_avx2(acc, row_scale, c, residual, out) };
     }
-    dequantize_rows_generic(acc, row_scale, col_scale, bias, out)
+    dequantize_rows_generic(acc, row_scale, c, residual, out)
+}
+
+/// Fewest values a part gets: below that, waking the other threads costs more than it saves.
+const MIN_PART_VALUES: usize = 16 * 1024;
+
+/// Rows per part, so that each of libtorch's threads gets one part of at least
+/// [`MIN_PART_VALUES`] values (0 for no rows).
+fn rows_per_part(rows: usize, width: usize) -> usize {
+    if rows == 0 {
+        return 0;
+    }
+    let threads = (tch::get_num_threads().max(1) as usize).min(MAX_PARTS);
+    let by_size = (rows * width.max(1) / MIN_PART_VALUES).max(1);
+    rows.div_ceil(threads.min(by_size))
+}
+
+/// Most parts one pass is split into.
+const MAX_PARTS: usize = 64;
+
+// libgomp's entry points, as libtorch's OpenMP build loads them.
+type GompParallel = unsafe extern "C" fn(extern "C" fn(*mut c_void), *mut c_void, c_uint, c_uint);
+type OmpQuery = unsafe extern "C" fn() -> c_int;
+
+#[derive(Clone, Copy)]
+struct OmpFns {
+    parallel: GompParallel,
+    thread_num: OmpQuery,
+    num_threads: OmpQuery,
+}
+
+/// libgomp's functions, if the process has them (`SENTIR_NO_OMP_KERNELS=1`: never).
+fn omp() -> Option<OmpFns> {
+    static FNS: OnceLock<Option<OmpFns>> = OnceLock::new();
+    *FNS.get_or_init(|| {
+        if std::env::var_os("SENTIR_NO_OMP_KERNELS").is_some() {
+            return None;
+        }
+        // SAFETY: dlsym on the process's global symbols with NUL-terminated names; each
+        // symbol found has libgomp's signature declared above.
+        unsafe {
+            let parallel = dlsym(b"GOMP_parallel\0")?;
+            let thread_num = dlsym(b"omp_get_thread_num\0")?;
+            let num_threads = dlsym(b"omp_get_num_threads\0")?;
+            Some(OmpFns {
+                parallel: std::mem::transmute::<*mut c_void, GompParallel>(parallel),
+                thread_num: std::mem::transmute::<*mut c_void, OmpQuery>(thread_num),
+                num_threads: std::mem::transmute::<*mut c_void, OmpQuery>(num_threads),
+            })
+        }
+    })
+}
+
+/// Runs `f` on every part: one part per thread of libtorch's OpenMP team (the threads that
+/// run its products, already awake between them), so that these passes do not leave the
+/// other cores spinning. Parts a smaller team did not reach run on the calling thread.
+fn for_each_part<T: Send>(parts: Vec<T>, f: &(dyn Fn(T) + Sync)) {
+    let omp = match omp() {
+        Some(omp) if parts.len() > 1 => omp,
+        _ => return parts.into_iter().for_each(f),
+    };
+    struct Job<'a, T> {
+        parts: Vec<Mutex<Option<T>>>,
+        f: &'a (dyn Fn(T) + Sync),
+        omp: OmpFns,
+    }
+    extern "C" fn run<T>(data: *mut c_void) {
+        // SAFETY: `data` is the `Job` below, alive until GOMP_parallel returns.
+        let job = unsafe { &*(data as *const Job<'_, T>) };
+        // SAFETY: libgomp's queries, inside its parallel region.
+        let (mut t, n) = unsafe {
+            (
+                (job.omp.thread_num)() as usize,
+                (job.omp.num_threads)() as usize,
+            )
+        };
+        while t < job.parts.len() {
+            let part = job.parts[t].lock().map(|mut p| p.take()).unwrap_or(None);
+            if let Some(part) = part {
+                (job.f)(part);
+            }
+            t += n.max(1);
+        }
+    }
+    let threads = parts.len() as c_uint;
+    let job = Job {
+        parts: parts.into_iter().map(|p| Mutex::new(Some(p))).collect(),
+        f,
+        omp,
+    };
+    // SAFETY: libgomp's parallel region; `run::<T>` reads `job` only, which outlives it.
+    unsafe {
+        (omp.parallel)(
+            run::<T>,
+            &job as *const Job<'_, T> as *mut c_void,
+            threads,
+            0,
+        )
+    };
+    for p in job.parts {
+        if let Some(part) = p.into_inner().unwrap_or(None) {
+            f(part);
+        }
+    }
+}
+
+/// A global symbol of the process, if loaded.
+unsafe fn dlsym(name: &[u8]) -> Option<*mut c_void> {
+    let p = libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr().cast());
+    (!p.is_null()).then_some(p)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -85,25 +286,53 @@ pub fn dequantize_rows(
 unsafe fn dequantize_rows_avx2(
     acc: &[i32],
     row_scale: &[f32],
-    col_scale: &[f32],
-    bias: &[f32],
+    c: ColScales,
+    residual: Option<&[f32]>,
     out: &mut [f32],
 ) {
-    dequantize_rows_generic(acc, row_scale, col_scale, bias, out)
+    use std::arch::x86_64::*;
+    let n = c.bias.len();
+    let wide = n / 8 * 8;
+    for (i, (a, o)) in acc.chunks_exact(n).zip(out.chunks_exact_mut(n)).enumerate() {
+        let s = row_scale[i];
+        let sv = _mm256_set1_ps(s);
+        let r = residual.map(|r| &r[i * n..(i + 1) * n]);
+        for j in (0..wide).step_by(8) {
+            let x = _mm256_cvtepi32_ps(_mm256_loadu_si256(a.as_ptr().add(j) as *const __m256i));
+            let mut y = _mm256_fmadd_ps(
+                _mm256_mul_ps(x, sv),
+                _mm256_loadu_ps(c.col_scale.as_ptr().add(j)),
+                _mm256_loadu_ps(c.bias.as_ptr().add(j)),
+            );
+            if let Some(r) = r {
+                y = _mm256_add_ps(y, _mm256_loadu_ps(r.as_ptr().add(j)));
+            }
+            _mm256_storeu_ps(o.as_mut_ptr().add(j), y);
+        }
+        for j in wide..n {
+            let y = (a[j] as f32 * s).mul_add(c.col_scale[j], c.bias[j]);
+            o[j] = r.map_or(y, |r| y + r[j]);
+        }
+    }
 }
 
 #[inline(always)]
 fn dequantize_rows_generic(
     acc: &[i32],
     row_scale: &[f32],
-    col_scale: &[f32],
-    bias: &[f32],
+    c: ColScales,
+    residual: Option<&[f32]>,
     out: &mut [f32],
 ) {
-    let n = bias.len();
-    for ((a, o), &s) in acc.chunks_exact(n).zip(out.chunks_exact_mut(n)).zip(row_scale) {
-        for (((o, &a), &c), &b) in o.iter_mut().zip(a).zip(col_scale).zip(bias) {
-            *o = (a as f32 * s).mul_add(c, b);
+    let n = c.bias.len();
+    for (i, (a, o)) in acc.chunks_exact(n).zip(out.chunks_exact_mut(n)).enumerate() {
+        let s = row_scale[i];
+        for j in 0..n {
+            let y = (a[j] as f32 * s).mul_add(c.col_scale[j], c.bias[j]);
+            o[j] = match residual {
+                Some(r) => y + r[i * n + j],
+                None => y,
+            };
         }
     }
 }
@@ -116,7 +345,18 @@ const PACKED: c_int = 151;
 const B_MATRIX: c_int = 162;
 
 type PackGetSize = unsafe extern "C" fn(c_int, c_int, c_int, c_int) -> usize;
-type Pack = unsafe extern "C" fn(c_int, c_int, c_int, c_int, c_int, c_int, f32, *const f32, c_int, *mut f32);
+type Pack = unsafe extern "C" fn(
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    f32,
+    *const f32,
+    c_int,
+    *mut f32,
+);
 type Compute = unsafe extern "C" fn(
     c_int,
     c_int,
@@ -150,13 +390,9 @@ fn mkl() -> Option<MklFns> {
         // SAFETY: dlsym on the process's global symbols with NUL-terminated names; each
         // symbol found has the CBLAS signature declared above.
         unsafe {
-            let find = |name: &[u8]| {
-                let p = libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr().cast());
-                (!p.is_null()).then_some(p)
-            };
-            let get_size = find(b"cblas_sgemm_pack_get_size\0")?;
-            let pack = find(b"cblas_sgemm_pack\0")?;
-            let compute = find(b"cblas_sgemm_compute\0")?;
+            let get_size = dlsym(b"cblas_sgemm_pack_get_size\0")?;
+            let pack = dlsym(b"cblas_sgemm_pack\0")?;
+            let compute = dlsym(b"cblas_sgemm_compute\0")?;
             Some(MklFns {
                 get_size: std::mem::transmute::<*mut c_void, PackGetSize>(get_size),
                 pack: std::mem::transmute::<*mut c_void, Pack>(pack),

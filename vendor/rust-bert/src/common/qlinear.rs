@@ -95,7 +95,10 @@ impl QLinear {
             .iter()
             .map(|p| match &p.linear.bs {
                 Some(b) => b.detach(),
-                None => Tensor::zeros([p.linear.ws.size()[0]], (p.linear.ws.kind(), p.linear.ws.device())),
+                None => Tensor::zeros(
+                    [p.linear.ws.size()[0]],
+                    (p.linear.ws.kind(), p.linear.ws.device()),
+                ),
             })
             .collect();
         let mut q = QLinear::new(nn::Linear {
@@ -156,7 +159,7 @@ impl QLinear {
         });
     }
 
-    fn forward_int8(&self, q: &Int8Weight, xs: &Tensor) -> Tensor {
+    fn forward_int8(&self, q: &Int8Weight, xs: &Tensor, residual: Option<&Tensor>) -> Tensor {
         let size = xs.size();
         let k = *size.last().expect("linear input has a last dimension");
         let x = xs.to_kind(Kind::Float).reshape([-1, k]).contiguous();
@@ -173,28 +176,45 @@ impl QLinear {
         }
         let acc = xq.internal_int_mm(&q.weight_t).contiguous();
         let y = Tensor::empty([rows, n], (Kind::Float, Device::Cpu));
+        let residual = residual.map(|r| r.to_kind(Kind::Float).reshape([rows, n]).contiguous());
         // SAFETY: `acc` is a contiguous `[rows, n]` int32 tensor, `y` a fresh contiguous
-        // `[rows, n]` float one.
+        // `[rows, n]` float one, `residual` a contiguous `[rows, n]` float one.
         unsafe {
-            let acc = std::slice::from_raw_parts(acc.data_ptr() as *const i32, (rows * n) as usize);
-            let out = std::slice::from_raw_parts_mut(y.data_ptr() as *mut f32, (rows * n) as usize);
-            kernels::dequantize_rows(acc, &token_scale, &q.row_scale, &q.bias, out);
+            let len = (rows * n) as usize;
+            let acc = std::slice::from_raw_parts(acc.data_ptr() as *const i32, len);
+            let out = std::slice::from_raw_parts_mut(y.data_ptr() as *mut f32, len);
+            let residual = residual
+                .as_ref()
+                .map(|r| std::slice::from_raw_parts(r.data_ptr() as *const f32, len));
+            kernels::dequantize_rows(acc, &token_scale, &q.row_scale, &q.bias, residual, out);
         }
         let mut out_size = size;
         *out_size.last_mut().expect("non-empty") = n;
         y.view(out_size.as_slice())
     }
 
-    fn forward_packed(&self, p: &MklPacked, bias: &Tensor, xs: &Tensor) -> Tensor {
+    fn forward_packed(
+        &self,
+        p: &MklPacked,
+        bias: &Tensor,
+        xs: &Tensor,
+        residual: Option<&Tensor>,
+    ) -> Tensor {
         let size = xs.size();
         let k = *size.last().expect("linear input has a last dimension");
         let x = xs.reshape([-1, k]).contiguous();
         let rows = x.size()[0];
-        // The bias rows first (libtorch's broadcasting copy, on its threads), then
-        // `y += x · Wᵀ`. A fresh tensor: `expand(..).contiguous()` would be the bias itself
-        // for one row.
-        let mut y = Tensor::empty([rows, p.n() as i64], (Kind::Float, Device::Cpu));
-        y.copy_(bias);
+        // The bias rows (plus the residual) first, with libtorch's broadcasting ops on its
+        // threads, then `y += x · Wᵀ`. Fresh tensors: `expand(..).contiguous()` would be the
+        // bias itself for one row.
+        let y = match residual {
+            Some(r) => r.reshape([rows, p.n() as i64]) + bias,
+            None => {
+                let mut y = Tensor::empty([rows, p.n() as i64], (Kind::Float, Device::Cpu));
+                y.copy_(bias);
+                y
+            }
+        };
         // SAFETY: `x` is a contiguous `[rows, k]` float tensor, `y` a fresh contiguous
         // `[rows, n]` one.
         unsafe {
@@ -253,17 +273,41 @@ impl QLinear {
     }
 }
 
-impl Module for QLinear {
-    fn forward(&self, xs: &Tensor) -> Tensor {
+impl QLinear {
+    /// `residual + self.forward(xs)` (the residual connections after attention and after
+    /// the feed-forward layer, at inference): the inference modes add it in the pass that
+    /// writes the output, instead of in one more pass over it.
+    pub fn forward_add(&self, xs: &Tensor, residual: &Tensor) -> Tensor {
+        self.forward_with(xs, Some(residual))
+    }
+
+    fn forward_with(&self, xs: &Tensor, residual: Option<&Tensor>) -> Tensor {
         // The packed weights are a snapshot for inference: an input that needs gradients
         // (training), or one not in fp32 on the CPU, goes through the float layer.
         let cpu = xs.device() == Device::Cpu;
+        let residual_fits =
+            residual.map_or(true, |r| r.device() == Device::Cpu && !r.requires_grad());
         match (&self.int8, &self.packed) {
-            (Some(q), _) if cpu => self.forward_int8(q, xs),
-            (None, Some((p, bias))) if cpu && xs.kind() == Kind::Float && !xs.requires_grad() => {
-                self.forward_packed(p, bias, xs)
+            (Some(q), _) if cpu && residual_fits => self.forward_int8(q, xs, residual),
+            (None, Some((p, bias)))
+                if cpu
+                    && residual_fits
+                    && xs.kind() == Kind::Float
+                    && residual.map_or(true, |r| r.kind() == Kind::Float)
+                    && !xs.requires_grad() =>
+            {
+                self.forward_packed(p, bias, xs, residual)
             }
-            _ => self.linear.forward(xs),
+            _ => match residual {
+                Some(r) => r + self.linear.forward(xs),
+                None => self.linear.forward(xs),
+            },
         }
+    }
+}
+
+impl Module for QLinear {
+    fn forward(&self, xs: &Tensor) -> Tensor {
+        self.forward_with(xs, None)
     }
 }

@@ -263,10 +263,15 @@ impl BertSelfOutput {
     }
 
     pub fn forward_t(&self, hidden_states: &Tensor, input_tensor: &Tensor, train: bool) -> Tensor {
-        let hidden_states: Tensor = input_tensor
-            + hidden_states
-                .apply(&self.linear)
-                .apply_t(&self.dropout, train);
+        // sentir patch 7: at inference (no dropout) the residual is added by the layer.
+        let hidden_states: Tensor = if train {
+            input_tensor
+                + hidden_states
+                    .apply(&self.linear)
+                    .apply_t(&self.dropout, train)
+        } else {
+            self.linear.forward_add(hidden_states, input_tensor)
+        };
         hidden_states.apply(&self.layer_norm)
     }
 }
@@ -382,8 +387,12 @@ impl BertOutput {
     }
 
     pub fn forward_t(&self, hidden_states: &Tensor, input_tensor: &Tensor, train: bool) -> Tensor {
-        let hidden_states: Tensor =
-            input_tensor + hidden_states.apply(&self.lin).apply_t(&self.dropout, train);
+        // sentir patch 7: at inference (no dropout) the residual is added by the layer.
+        let hidden_states: Tensor = if train {
+            input_tensor + hidden_states.apply(&self.lin).apply_t(&self.dropout, train)
+        } else {
+            self.lin.forward_add(hidden_states, input_tensor)
+        };
         hidden_states.apply(&self.layer_norm)
     }
 }
