@@ -7,14 +7,14 @@
 
 use libfuzzer_sys::fuzz_target;
 use sentir::io::examples::{read_examples, ExampleColumns};
-use sentir::io::open_source;
+use sentir::io::{open_source, InputSpec};
 use sentir::report::columns::ReportColumns;
 use sentir::report::data::read_export;
 use sentir_fuzz::temp_path;
 
 /// The line numbers of the rows classify's reader gives, or `None` on a fatal error.
 fn row_lines(path: &str) -> Option<Vec<u64>> {
-    let (mut source, _, _) = open_source(path, None, None, b',').ok()?;
+    let (mut source, _, _) = open_source(path, &InputSpec::default()).ok()?;
     let mut lines = Vec::new();
     while let Some(row) = source.next_row().ok()? {
         lines.push(row.at.number());
