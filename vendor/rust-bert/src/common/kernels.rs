@@ -135,13 +135,15 @@ pub fn dequantize_rows(
     if per == 0 {
         return;
     }
-    let residual_parts = residual.map(|r| r.chunks(per * n));
+    let residual_parts: Box<dyn Iterator<Item = Option<&[f32]>>> = match residual {
+        Some(r) => Box::new(r.chunks(per * n).map(Some)),
+        None => Box::new(std::iter::repeat(None)),
+    };
     let parts: Vec<_> = acc
         .chunks(per * n)
         .zip(out.chunks_mut(per * n))
         .zip(row_scale.chunks(per))
-        .enumerate()
-        .map(|(i, p)| (p, residual_parts.clone().and_then(|mut r| r.nth(i))))
+        .zip(residual_parts)
         .collect();
     let scales = ColScales { col_scale, bias };
     for_each_part(parts, &|(((acc, out), row_scale), residual)| {
