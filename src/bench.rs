@@ -15,7 +15,7 @@ use crate::sysinfo::{peak_rss_bytes, Machine};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The team's messages in `data/`, used when no input is given.
@@ -46,6 +46,8 @@ pub struct BenchReport {
     pub model_type: String,
     /// fp32, int8 or bf16.
     pub precision: &'static str,
+    /// Why `--precision auto` chose it (`null` when it was given).
+    pub precision_choice: Option<String>,
     /// cpu or cuda:N.
     pub device: String,
     /// Threads for tokenization and libtorch.
@@ -109,6 +111,15 @@ pub fn default_inputs() -> Vec<PathBuf> {
 
 /// Runs the benchmark.
 pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
+    Ok(bench_labels(cfg, false)?.0)
+}
+
+/// Runs the benchmark and, with `keep_labels`, returns every row's label in input order
+/// (`None` for a row with an error), for comparing precisions (`sentir calibrate`).
+pub fn bench_labels(
+    cfg: &BenchConfig,
+    keep_labels: bool,
+) -> Result<(BenchReport, Vec<Option<Sentiment>>)> {
     set_threads(cfg.run.threads);
     let inputs = if cfg.inputs.is_empty() {
         default_inputs()
@@ -127,7 +138,10 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
     let max_len = encoder.max_len();
     let load = t0.elapsed();
 
-    let counts = Arc::new(CountingSink::default());
+    let counts = Arc::new(CountingSink {
+        keep_labels,
+        ..CountingSink::default()
+    });
     let sink = Box::new(SharedSink(counts.clone()));
     let source = Box::new(ChainSource {
         sources,
@@ -146,10 +160,12 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
     let secs = s.elapsed.as_secs_f64().max(1e-9);
     let mut lat: Vec<Duration> = s.batch_latencies.clone();
     lat.sort();
-    Ok(BenchReport {
+    let labels = std::mem::take(&mut *counts.labels.lock().unwrap_or_else(|e| e.into_inner()));
+    let report = BenchReport {
         model: cfg.run.model_dir.display().to_string(),
         model_type: model.config().model_type.clone(),
         precision: cfg.run.precision.as_str(),
+        precision_choice: cfg.run.precision_choice.clone(),
         device: format!("{:?}", cfg.run.device).to_lowercase(),
         threads: cfg.run.threads,
         batch_size: cfg.run.pipeline.limits.max_rows,
@@ -173,7 +189,8 @@ pub fn bench(cfg: &BenchConfig) -> Result<BenchReport> {
         tokens_per_second: s.tokens as f64 / secs,
         peak_rss_mib: peak_rss_bytes().map_or(0.0, |b| b as f64 / (1024.0 * 1024.0)),
         machine: Machine::current(),
-    })
+    };
+    Ok((report, labels))
 }
 
 /// The nearest-rank percentile `p` (0–100) of sorted durations, in seconds (0 when empty).
@@ -191,6 +208,9 @@ impl BenchReport {
             "precision / device",
             format!("{} / {}", self.precision, self.device),
         );
+        if let Some(why) = &self.precision_choice {
+            line("precision choice", why.clone());
+        }
         line(
             "threads / batch",
             format!(
@@ -209,6 +229,16 @@ impl BenchReport {
         line("cpu features", f.names());
         let linear = match self.precision {
             "int8" => format!("oneDNN int8 _int_mm ({})", f.int8_kernels()),
+            "bf16" if rust_bert::qlinear::bf16_products_available() => {
+                let native = if f.amx {
+                    "AMX"
+                } else if f.avx512_bf16 {
+                    "AVX512-BF16"
+                } else {
+                    "emulated: no AVX512-BF16 or AMX"
+                };
+                format!("MKL bf16 x bf16 -> fp32 gemm ({native}; bert, roberta, xlm-roberta)")
+            }
             "bf16" if f.avx512_bf16 || f.amx => "oneDNN bf16 gemm (native)".to_string(),
             "bf16" => "oneDNN bf16 gemm (emulated: no AVX512-BF16 or AMX)".to_string(),
             // Vendored rust-bert patch 7, for the bert family only (not DistilBERT).
@@ -299,13 +329,17 @@ impl RowSource for ChainSource {
     }
 }
 
-/// Counts labels; writes nothing.
+/// Counts labels (and keeps them, in row order, when asked); writes nothing.
 #[derive(Default)]
-struct CountingSink([AtomicU64; 3]);
+struct CountingSink {
+    counts: [AtomicU64; 3],
+    keep_labels: bool,
+    labels: Mutex<Vec<Option<Sentiment>>>,
+}
 
 impl CountingSink {
     fn counts(&self) -> SentimentCounts {
-        let get = |s: Sentiment| self.0[s.index()].load(Ordering::Relaxed);
+        let get = |s: Sentiment| self.counts[s.index()].load(Ordering::Relaxed);
         SentimentCounts {
             negative: get(Sentiment::Negative),
             neutral: get(Sentiment::Neutral),
@@ -318,8 +352,19 @@ struct SharedSink(Arc<CountingSink>);
 
 impl RowSink for SharedSink {
     fn write_row(&mut self, _row: &Row, outcome: &Outcome) -> Result<()> {
-        if let Outcome::Labelled(p, _) = outcome {
-            self.0 .0[p.sentiment.index()].fetch_add(1, Ordering::Relaxed);
+        let label = match outcome {
+            Outcome::Labelled(p, _) => Some(p.sentiment),
+            _ => None,
+        };
+        if let Some(s) = label {
+            self.0.counts[s.index()].fetch_add(1, Ordering::Relaxed);
+        }
+        if self.0.keep_labels {
+            self.0
+                .labels
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(label);
         }
         Ok(())
     }

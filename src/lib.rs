@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod bench;
+pub mod calibrate;
 pub mod classify;
 pub mod error;
 pub mod eval;

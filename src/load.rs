@@ -3,8 +3,10 @@
 //! tokenizer against the model's vocabulary).
 
 use crate::error::{Result, SentirError};
+use crate::model::auto::{self, AutoChoice, Calibration};
 use crate::model::{Model, Precision};
 use crate::pipeline::PipelineOptions;
+use crate::sysinfo::Machine;
 use crate::tokenize::TextEncoder;
 use std::path::{Path, PathBuf};
 use tch::Device;
@@ -22,6 +24,8 @@ pub struct RunConfig {
     pub max_length: usize,
     /// fp32, int8 or bf16.
     pub precision: Precision,
+    /// Why `--precision auto` chose `precision` (`None` when it was given).
+    pub precision_choice: Option<String>,
     /// Batching and chunking.
     pub pipeline: PipelineOptions,
 }
@@ -40,6 +44,19 @@ impl RunConfig {
         }
         Ok((model, encoder))
     }
+}
+
+/// Resolves `--precision auto` for the model in `dir` on this machine
+/// ([`crate::model::auto::choose`], from the model's `precision.json`).
+pub fn choose_precision(dir: &Path, device: Device) -> Result<AutoChoice> {
+    let cal = Calibration::read(dir).map_err(|e| SentirError::model(dir, e))?;
+    let machine = Machine::current();
+    Ok(auto::choose(
+        cal.as_ref(),
+        &machine.cpu,
+        &machine.features,
+        device,
+    ))
 }
 
 /// Sets libtorch's intra-op threads and the rayon pool size (once per process).

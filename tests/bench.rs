@@ -47,7 +47,96 @@ fn bench_reports_what_it_measured_as_json() {
     assert!(r["batch_p50_ms"].as_f64().unwrap() <= r["batch_p95_ms"].as_f64().unwrap());
     assert!(r["messages_per_second"].as_f64().unwrap() > 0.0);
     assert!(r["peak_rss_mib"].as_f64().unwrap() > 0.0);
+    // The fixture model has no precision.json: auto is fp32, and says why.
     assert_eq!(r["precision"], "fp32");
+    let why = r["precision_choice"].as_str().unwrap();
+    assert!(why.contains("precision.json"), "{why}");
+}
+
+/// The fixture model copied into a temporary directory (calibrate writes into it).
+fn model_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(model()).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), dir.path().join(f.file_name())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn calibrate_writes_what_auto_then_reads() {
+    use sentir::model::auto::{self, Calibration};
+    use sentir::sysinfo::Machine;
+    let m = model_copy();
+    let dir = m.path().to_str().unwrap();
+    let out = run(&[
+        "calibrate",
+        &input("bom_crlf.csv"),
+        "--model",
+        dir,
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed: Calibration = serde_json::from_slice(&out.stdout).unwrap();
+    let cal = Calibration::read(m.path())
+        .unwrap()
+        .expect("precision.json written");
+    assert_eq!(printed, cal);
+    let modes: Vec<&str> = cal.modes.iter().map(|m| m.precision.as_str()).collect();
+    assert_eq!(modes, ["fp32", "bf16", "int8"]);
+    assert_eq!(cal.modes[0].agreement_with_fp32, 1.0);
+    for m in &cal.modes {
+        assert!((0.0..=1.0).contains(&m.agreement_with_fp32), "{m:?}");
+        assert!(m.messages_per_second > 0.0, "{m:?}");
+    }
+    let bench = run(&["bench", &input("bom_crlf.csv"), "--model", dir, "--json"]);
+    assert!(bench.status.success(), "{}", stderr(&bench));
+    let r: serde_json::Value = serde_json::from_slice(&bench.stdout).unwrap();
+    assert_eq!(cal.messages, r["labelled"].as_u64().unwrap());
+    let here = Machine::current();
+    let want = auto::choose(Some(&cal), &here.cpu, &here.features, tch::Device::Cpu);
+    assert_eq!(r["precision"], want.precision.as_str(), "{}", want.why);
+    assert_eq!(r["precision_choice"].as_str(), Some(want.why.as_str()));
+    // A mode given on the command line is used as given.
+    let fixed = run(&[
+        "bench",
+        &input("bom_crlf.csv"),
+        "--model",
+        dir,
+        "--json",
+        "--precision",
+        "int8",
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&fixed.stdout).unwrap();
+    assert_eq!(
+        (r["precision"].as_str(), r["precision_choice"].as_str()),
+        (Some("int8"), None)
+    );
+}
+
+#[test]
+fn a_broken_precision_json_is_an_error_naming_it_and_calibrate_rewrites_it() {
+    let m = model_copy();
+    let dir = m.path().to_str().unwrap();
+    std::fs::write(m.path().join("precision.json"), "{\"format\": 1").unwrap();
+    let bad = run(&["bench", &input("bom_crlf.csv"), "--model", dir]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("precision.json"), "{}", stderr(&bad));
+    // A given precision does not read it.
+    let fixed = run(&[
+        "bench",
+        &input("bom_crlf.csv"),
+        "--model",
+        dir,
+        "--precision",
+        "fp32",
+    ]);
+    assert!(fixed.status.success(), "{}", stderr(&fixed));
+    let again = run(&["calibrate", &input("bom_crlf.csv"), "--model", dir]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let ok = run(&["bench", &input("bom_crlf.csv"), "--model", dir]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("precision choice"));
 }
 
 #[test]

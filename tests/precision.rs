@@ -181,6 +181,79 @@ fn packed_sgemm_matches_a_plain_product_for_any_row_count() {
     }
 }
 
+/// bf16 bits of `v` as libtorch rounds them (`to_kind(BFloat16)`).
+fn libtorch_bf16(v: &[f32]) -> Vec<u16> {
+    let t = tch::Tensor::from_slice(v).to_kind(tch::Kind::BFloat16);
+    let bits = Vec::<i16>::try_from(t.view_dtype(tch::Kind::Int16)).unwrap();
+    bits.into_iter().map(|b| b as u16).collect()
+}
+
+#[test]
+fn rows_round_to_bf16_as_libtorch_does_at_every_width() {
+    // Ties both ways (1 + 2^-8 and 1 + 3 · 2^-8 lie half-way), subnormals, infinities, NaN.
+    let special = [
+        1.0 + 1.0 / 256.0,
+        1.0 + 3.0 / 256.0,
+        -(1.0 + 1.0 / 256.0),
+        1e-40,
+        -3e-39,
+        f32::MAX,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        0.0,
+        -0.0,
+    ];
+    for width in [1, 5, 31, 32, 37, 384, 1537] {
+        let rows = if width == 1537 { 64 } else { 3 };
+        let mut src: Vec<f32> = (0..rows * width)
+            .map(|i| ((i * 2654435761usize) % 100003) as f32 / 77.0 - 600.0)
+            .collect();
+        let len = src.len();
+        for (i, v) in special.iter().enumerate() {
+            src[(i * 13) % len] = *v;
+        }
+        let mut got = vec![0u16; src.len()];
+        kernels::to_bf16_rows(&src, width, &mut got);
+        assert_eq!(got, libtorch_bf16(&src), "width {width}");
+    }
+    let mut nan = [0u16; 1];
+    kernels::to_bf16_rows(&[f32::NAN], 1, &mut nan);
+    assert!(f32::from_bits(u32::from(nan[0]) << 16).is_nan());
+}
+
+#[test]
+fn bf16_products_are_plain_products_of_the_rounded_values() {
+    let (n, k) = (37, 29);
+    let w: Vec<f32> = (0..n * k)
+        .map(|i| ((i * 7919) % 23) as f32 / 7.3 - 1.5)
+        .collect();
+    let bias: Vec<f32> = (0..n).map(|j| j as f32 * 0.5).collect();
+    let b = kernels::Bf16Weight::new(&w, n, k);
+    if cfg!(not(target_arch = "x86_64")) && b.is_none() {
+        return;
+    }
+    let b = b.expect("libtorch exports MKL's bf16 product");
+    let round = |v: f32| f32::from_bits(u32::from(kernels::bf16_bits(v)) << 16) as f64;
+    for m in [1, 3, 64, 300] {
+        let a: Vec<f32> = (0..m * k)
+            .map(|i| ((i * 104729) % 17) as f32 / 3.1 - 2.0)
+            .collect();
+        let mut a16 = vec![0u16; a.len()];
+        kernels::to_bf16_rows(&a, k, &mut a16);
+        let mut c: Vec<f32> = bias.iter().cycle().take(m * n).copied().collect();
+        b.accumulate(&a16, m, &mut c);
+        for i in 0..m {
+            for j in 0..n {
+                let want = bias[j] as f64
+                    + (0..k)
+                        .map(|t| round(a[i * k + t]) * round(w[j * k + t]))
+                        .sum::<f64>();
+                assert!((c[i * n + j] as f64 - want).abs() < 1e-3, "m={m} ({i},{j})");
+            }
+        }
+    }
+}
+
 #[test]
 fn rows_quantize_with_their_own_scale_and_round_half_to_even() {
     let src = [127.0f32, 0.5, -63.5, 254.0, 5.0, -3.0, 0.0, -0.0, 0.0];

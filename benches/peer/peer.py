@@ -143,6 +143,16 @@ def main():
             return len(texts) / secs, labels
         return run
 
+    # What --precision auto (sentir's default) resolves to here, and why (not timed).
+    probe = subprocess.run(
+        [a.sentir, "bench", input_csv, "--model", a.model, "--threads", str(a.threads),
+         "--no-language", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if probe.returncode != 0:
+        sys.exit(f"sentir bench failed ({probe.returncode}): {probe.stderr}")
+    auto = json.loads(probe.stdout)
+    print(f"sentir default: --precision {auto['precision']} ({auto['precision_choice']})",
+          flush=True)
+
     contenders = {
         "HF pipeline (torch)": hf,
         "ORT fp32, input order": lambda: ort_peer.timed(ort32, texts, False),
@@ -151,6 +161,7 @@ def main():
         "sentir fp32": sentir("fp32"),
         "sentir int8": sentir("int8"),
         "sentir bf16": sentir("bf16"),
+        "sentir default (auto)": sentir("auto"),
     }
     rates = {k: [] for k in contenders}
     labels = {}
@@ -172,6 +183,10 @@ def main():
         print(f"{k:24}{v:9.1f}{v / base:19.2f}x{agree[k]:11.1%}  {rounds}")
     print()
     print(f"agreement: the share of labels equal to the HF pipeline's (fp32 reference)")
+    print(f"sentir fp32 vs ORT fp32 (sorted): {med['sentir fp32'] / base:.2f}x")
+    print(f"sentir default (auto: {auto['precision']}) vs ORT fp32 (sorted): "
+          f"{med['sentir default (auto)'] / base:.2f}x, agreement with sentir fp32 "
+          f"{agreement(labels['sentir default (auto)'], labels['sentir fp32']):.2%}")
     print(f"sentir int8 vs ORT int8 (sorted): {med['sentir int8'] / med['ORT int8, sorted']:.2f}x")
     print(f"HF pipeline model load (not counted): {peer_load:.1f} s; torch {peer.torch_version}; "
           f"onnxruntime {ort32.version}")
@@ -188,6 +203,10 @@ def main():
             "median_messages_per_second": med,
             "ratio_vs_ort_fp32_sorted": {k: v / base for k, v in med.items()},
             "agreement_with_hf_fp32": agree,
+            "agreement_with_sentir_fp32": {k: agreement(v, labels["sentir fp32"])
+                                           for k, v in labels.items()},
+            "sentir_default_precision": auto["precision"],
+            "sentir_default_choice": auto["precision_choice"],
             "ort_fused_operators": fused,
             "torch": peer.torch_version,
             "onnxruntime": ort32.version,

@@ -2,7 +2,7 @@
 
     python integrations/spark/classify.py --input PATH --output DIR [--master URL]
         [--text-column C] [--model DIR] [--format csv|jsonl|parquet] [--partitions N]
-        [--archive BUNDLE.tar.gz | --binary PATH] [--threads N] [--precision fp32|int8]
+        [--archive BUNDLE.tar.gz | --binary PATH] [--threads N] [--precision fp32|auto|bf16|int8]
 
 PATH is a file or a directory (CSV as real exports are: a header, quoted fields with
 newlines, a UTF-8 BOM; JSONL one object per line; Parquet). DIR receives Spark's Parquet
@@ -37,7 +37,9 @@ def parse_args(argv=None):
                    "spark-submit --archives BUNDLE#sentir does)")
     p.add_argument("--binary", help="sentir binary on every executor (default: see sentir_spark)")
     p.add_argument("--threads", type=int, help="sentir threads per task (default: spark.task.cpus)")
-    p.add_argument("--precision", default="fp32", choices=["fp32", "int8"])
+    p.add_argument("--precision", default="fp32", choices=["fp32", "auto", "bf16", "int8"],
+                   help="fp32 by default on a cluster: auto resolves per executor, so nodes with "
+                   "different CPUs could label with different modes")
     return p.parse_args(argv)
 
 

@@ -3,11 +3,13 @@
 //! its exit code).
 
 use super::flags::{
-    BenchArgs, ClassifyArgs, Cli, Command, EvalArgs, EvalLanguageArgs, ReportArgs, TrainArgs,
+    BenchArgs, CalibrateArgs, ClassifyArgs, Cli, Command, EvalArgs, EvalLanguageArgs, ReportArgs,
+    TrainArgs,
 };
-use super::options::{delimiter_byte, FormatArg};
+use super::options::{delimiter_byte, FormatArg, PrecisionArg};
 use anyhow::Context;
 use sentir::bench::{self, BenchConfig};
+use sentir::calibrate;
 use sentir::classify::{self, ClassifyConfig};
 use sentir::eval::evaluate;
 use sentir::io::examples::{
@@ -35,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::EvalLanguage(a) => eval_language_cmd(a),
         Command::Report(a) => report_cmd(a),
         Command::Bench(a) => bench_cmd(a),
+        Command::Calibrate(a) => calibrate_cmd(a),
         Command::ImportUmsab {
             dir,
             split,
@@ -92,6 +95,9 @@ fn classify_cmd(a: ClassifyArgs) -> anyhow::Result<ExitCode> {
         resume: a.resume,
     };
     cfg.run.pipeline.chunk_rows = a.chunk_rows as usize;
+    if let (Some(why), false) = (&cfg.run.precision_choice, a.quiet) {
+        eprintln!("sentir: precision {why}");
+    }
     let summary = classify::classify(&cfg).with_context(|| format!("classify {}", cfg.input))?;
     if !a.quiet {
         print_summary(&summary, &cfg.output);
@@ -213,6 +219,26 @@ fn bench_cmd(a: BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let r = bench::bench(&cfg)?;
     print_result(&r, a.json, r.to_table())
+}
+
+fn calibrate_cmd(mut a: CalibrateArgs) -> anyhow::Result<ExitCode> {
+    // Every mode runs; fixed here so that a broken precision.json cannot stop its rewrite.
+    a.model.precision = PrecisionArg::Fp32;
+    let cfg = BenchConfig {
+        inputs: a.inputs,
+        read: a.read.spec()?,
+        run: a.model.run_config(LanguageSource::Off)?,
+    };
+    let (cal, skipped) = calibrate::calibrate(&cfg)?;
+    if !a.no_write {
+        let path = a
+            .output
+            .unwrap_or_else(|| cfg.run.model_dir.join(model::auto::CALIBRATION_FILE));
+        calibrate::write(&cal, &path)?;
+        eprintln!("sentir: wrote {}", path.display());
+    }
+    let table = calibrate::to_table(&cal, &skipped);
+    print_result(&cal, a.json, table)
 }
 
 fn report_cmd(a: ReportArgs) -> anyhow::Result<ExitCode> {

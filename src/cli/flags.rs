@@ -28,6 +28,9 @@ pub enum Command {
     EvalLanguage(EvalLanguageArgs),
     /// Measure throughput: messages/s, tokens/s, padding waste, batch latency, peak memory.
     Bench(BenchArgs),
+    /// Run every precision on the same messages, compare their labels with fp32's, time them,
+    /// and write the model's precision.json (what --precision auto reads).
+    Calibrate(CalibrateArgs),
     /// Dashboard of a labelled export: report.json and a self-contained report.html.
     Report(ReportArgs),
     /// Write UMSAB text/label file pairs as one labelled CSV (text,label,language).
@@ -127,6 +130,27 @@ pub struct BenchArgs {
     pub json: bool,
     #[command(flatten)]
     pub language: LanguageArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args)]
+pub struct CalibrateArgs {
+    /// Export(s) to run on, e.g. UMSAB val from `sentir import-umsab` [default: the messages
+    /// in data/]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: InputArgs,
+    /// Where to write the figures [default: precision.json in the model directory]
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Print the figures only; write nothing
+    #[arg(long)]
+    pub no_write: bool,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Model and run settings (--precision is ignored: every mode runs)
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -94,9 +94,11 @@ pub struct ModelArgs {
     /// Longest message in tokens; longer ones are truncated (capped at the model's limit)
     #[arg(long, default_value_t = 256)]
     pub max_length: usize,
-    /// fp32 (exact), int8 (dynamic quantization of the encoder, CPU only, faster), or bf16
-    /// (bfloat16 weights and activations; fast only on CPUs with AVX512-BF16 or AMX)
-    #[arg(long, value_enum, default_value = "fp32")]
+    /// auto (the fastest mode that agrees with fp32 on ≥ 99.5% of the model's calibration
+    /// messages, see `sentir calibrate`), fp32 (exact), bf16 (bf16 products, fp32 elsewhere;
+    /// fast on CPUs with AMX or AVX512-BF16), or int8 (dynamic quantization of the encoder,
+    /// CPU only)
+    #[arg(long, value_enum, default_value = "auto")]
     pub precision: PrecisionArg,
     /// Messages over --max-length: overlapping chunks whose probabilities are averaged, or
     /// only their first tokens
@@ -124,17 +126,20 @@ impl LongArg {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum PrecisionArg {
+    Auto,
     Fp32,
     Int8,
     Bf16,
 }
 
 impl PrecisionArg {
-    pub fn precision(self) -> Precision {
+    /// The mode asked for; `None` for auto.
+    pub fn fixed(self) -> Option<Precision> {
         match self {
-            PrecisionArg::Fp32 => Precision::Fp32,
-            PrecisionArg::Int8 => Precision::Int8,
-            PrecisionArg::Bf16 => Precision::Bf16,
+            PrecisionArg::Auto => None,
+            PrecisionArg::Fp32 => Some(Precision::Fp32),
+            PrecisionArg::Int8 => Some(Precision::Int8),
+            PrecisionArg::Bf16 => Some(Precision::Bf16),
         }
     }
 }
@@ -147,12 +152,22 @@ impl ModelArgs {
         self.threads.unwrap_or_else(default_threads)
     }
     pub fn run_config(&self, language: LanguageSource) -> Result<RunConfig, SentirError> {
+        let model_dir = self.model_dir();
+        let device = model::parse_device(&self.device)?;
+        let (precision, precision_choice) = match self.precision.fixed() {
+            Some(p) => (p, None),
+            None => {
+                let c = load::choose_precision(&model_dir, device)?;
+                (c.precision, Some(c.why))
+            }
+        };
         Ok(RunConfig {
-            model_dir: self.model_dir(),
-            device: model::parse_device(&self.device)?,
+            model_dir,
+            device,
             threads: self.threads(),
             max_length: self.max_length,
-            precision: self.precision.precision(),
+            precision,
+            precision_choice,
             pipeline: PipelineOptions {
                 limits: self.limits()?,
                 language,

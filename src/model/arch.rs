@@ -5,7 +5,7 @@ use super::config::{Architecture, ModelConfig};
 use super::error::ModelError;
 use rust_bert::bert::BertForSequenceClassification;
 use rust_bert::distilbert::DistilBertModelClassifier;
-use rust_bert::qlinear::{LinearMode, QuantizeDynamic};
+use rust_bert::qlinear::{bf16_products_available, LinearMode, QuantizeDynamic};
 use rust_bert::roberta::RobertaForSequenceClassification;
 use tch::{nn, Kind, Tensor};
 
@@ -42,6 +42,13 @@ pub trait SequenceClassifier: Send {
     /// MKL, query, key and value as one product (vendored patch 7). Where an architecture
     /// or libtorch has no such path, nothing changes.
     fn pack_fp32(&mut self) {}
+
+    /// Switches the encoder's Linear layers to bf16 products in an fp32 model (weights and
+    /// product inputs rounded to bf16, fp32 accumulation; vendored patch 7). `false` where an
+    /// architecture or libtorch has no such path (nothing changes then).
+    fn bf16_products(&mut self) -> bool {
+        false
+    }
 }
 
 impl SequenceClassifier for BertForSequenceClassification {
@@ -71,6 +78,13 @@ impl SequenceClassifier for BertForSequenceClassification {
 
     fn pack_fp32(&mut self) {
         self.set_linear_mode(LinearMode::PackedFp32);
+    }
+
+    fn bf16_products(&mut self) -> bool {
+        bf16_products_available() && {
+            self.set_linear_mode(LinearMode::Bf16);
+            true
+        }
     }
 }
 
@@ -122,6 +136,13 @@ impl SequenceClassifier for Roberta {
 
     fn pack_fp32(&mut self) {
         self.net.set_linear_mode(LinearMode::PackedFp32);
+    }
+
+    fn bf16_products(&mut self) -> bool {
+        bf16_products_available() && {
+            self.net.set_linear_mode(LinearMode::Bf16);
+            true
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! the extra heads. Failures are [`ModelError`]s, shown as `model <dir>: <reason>`.
 
 mod arch;
+pub mod auto;
 mod collate;
 pub mod config;
 pub mod e5;

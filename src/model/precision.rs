@@ -1,5 +1,6 @@
-//! Inference precision: fp32, bf16 weights and activations, or int8 dynamic quantization of
-//! the encoder's Linear layers.
+//! Inference precision: fp32, bf16 products (the encoder's Linear layers on bf16 inputs with
+//! fp32 accumulation), or int8 dynamic quantization of those layers. `--precision auto`
+//! chooses among them per model and CPU ([`super::auto`]).
 
 use super::error::ModelError;
 use super::Model;
@@ -16,13 +17,14 @@ pub enum Precision {
     /// int8 dynamic quantization of the encoder's Linear layers (CPU only; faster, slightly
     /// different scores).
     Int8,
-    /// bfloat16 weights and activations (oneDNN's bf16 kernels; native on CPUs with
-    /// AVX512-BF16 or AMX, emulated, and slower, on other AVX-512 CPUs).
+    /// bfloat16 products: on the CPU the encoder's Linear weights and their inputs rounded
+    /// to bf16, MKL's bf16 × bf16 → fp32 product, everything else fp32 (fast on CPUs with AMX
+    /// or AVX512-BF16); elsewhere (CUDA, or a model without that path) every variable in bf16.
     Bf16,
 }
 
 impl Precision {
-    /// Parses `fp32` or `int8`.
+    /// Parses `fp32`, `int8` or `bf16`.
     pub fn parse(s: &str) -> Result<Precision> {
         match s.to_ascii_lowercase().as_str() {
             "fp32" | "float32" => Ok(Precision::Fp32),
@@ -53,8 +55,10 @@ impl Model {
             Precision::Fp32 if model.device() == Device::Cpu => model.net.pack_fp32(),
             Precision::Fp32 => {}
             Precision::Int8 => model.quantize_int8()?,
-            // Every float variable (embeddings, encoder, heads); the logits are read back as
-            // fp32 (`probability_rows`).
+            // On the CPU: bf16 products inside an fp32 model (MKL's bf16 × bf16 → fp32).
+            Precision::Bf16 if model.device() == Device::Cpu && model.net.bf16_products() => {}
+            // Elsewhere, every float variable (embeddings, encoder, heads); the logits are
+            // read back as fp32 (`probability_rows`).
             Precision::Bf16 => model.vs.bfloat16(),
         }
         Ok(model)

@@ -1,10 +1,11 @@
-// sentir patch 7 (see PATCHES.md): the element-wise passes around int8 products, and MKL's
-// packed sgemm, for `QLinear`'s inference modes.
+// sentir patches 7 and 8 (see PATCHES.md): the element-wise passes around int8 products,
+// MKL's packed sgemm, and MKL's bf16 products, for `QLinear`'s inference modes.
 // Licensed under the Apache License, Version 2.0, like the rest of this crate.
 
 //! Kernels of [`super::qlinear::QLinear`]'s inference modes: per-row int8 quantization and the
 //! scaling of int32 products back to float (one pass each, vectorized with AVX2 where the CPU
-//! has it, detected at run time), and fp32 products with weights packed once by MKL.
+//! has it, detected at run time), fp32 products with weights packed once by MKL, and bf16 ×
+//! bf16 → fp32 products (MKL's `gemm_bf16bf16f32`) with the rounding of fp32 rows to bf16.
 
 use std::convert::TryFrom;
 use std::ffi::{c_int, c_uint, c_void};
@@ -489,6 +490,172 @@ impl MklPacked {
                 ki,
                 self.buf.as_ptr().add(self.offset),
                 ni,
+                1.0,
+                c.as_mut_ptr(),
+                ni,
+            );
+        }
+    }
+}
+
+// MKL's bf16 × bf16 → fp32 product (AMX or AVX512-BF16 kernels where the CPU has them).
+type GemmBf16 = unsafe extern "C" fn(
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    c_int,
+    f32,
+    *const u16,
+    c_int,
+    *const u16,
+    c_int,
+    f32,
+    *mut f32,
+    c_int,
+);
+
+/// MKL's `cblas_gemm_bf16bf16f32`, if the loaded libtorch exports it (`SENTIR_NO_MKL_BF16=1`:
+/// never).
+fn mkl_bf16() -> Option<GemmBf16> {
+    static FN: OnceLock<Option<GemmBf16>> = OnceLock::new();
+    *FN.get_or_init(|| {
+        if std::env::var_os("SENTIR_NO_MKL_BF16").is_some() {
+            return None;
+        }
+        // SAFETY: dlsym on the process's global symbols with a NUL-terminated name; the symbol
+        // has the CBLAS signature declared above.
+        unsafe {
+            let gemm = dlsym(b"cblas_gemm_bf16bf16f32\0")?;
+            Some(std::mem::transmute::<*mut c_void, GemmBf16>(gemm))
+        }
+    })
+}
+
+/// Whether bf16 layers can run here (libtorch exports MKL's bf16 product).
+pub fn mkl_bf16_available() -> bool {
+    mkl_bf16().is_some()
+}
+
+/// `x` rounded to the nearest bfloat16 (ties to even; NaN stays a quiet NaN), as its bits.
+#[inline(always)]
+pub fn bf16_bits(x: f32) -> u16 {
+    let u = x.to_bits();
+    let rounded = (u.wrapping_add(0x7fff + ((u >> 16) & 1)) >> 16) as u16;
+    let nan = ((u >> 16) | 0x40) as u16;
+    if u & 0x7fff_ffff > 0x7f80_0000 {
+        nan
+    } else {
+        rounded
+    }
+}
+
+/// Rounds `src` to bfloat16 bits in `dst` ([`bf16_bits`]); rows of `k` values are split over
+/// libtorch's OpenMP threads (see [`for_each_part`]).
+pub fn to_bf16_rows(src: &[f32], k: usize, dst: &mut [u16]) {
+    assert_eq!(src.len(), dst.len());
+    let rows = if k == 0 { 0 } else { src.len() / k };
+    assert_eq!(rows * k, src.len());
+    let per = rows_per_part(rows, k);
+    if per == 0 {
+        return;
+    }
+    let parts: Vec<_> = src.chunks(per * k).zip(dst.chunks_mut(per * k)).collect();
+    for_each_part(parts, &|(src, dst)| to_bf16_part(src, dst));
+}
+
+/// [`to_bf16_rows`] on the calling thread.
+fn to_bf16_part(src: &[f32], dst: &mut [u16]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { to_bf16_avx2(src, dst) };
+    }
+    to_bf16_generic(src, dst)
+}
+
+/// The same loop as [`to_bf16_generic`], compiled for AVX2 (the compiler vectorizes it).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn to_bf16_avx2(src: &[f32], dst: &mut [u16]) {
+    to_bf16_generic(src, dst)
+}
+
+#[inline(always)]
+fn to_bf16_generic(src: &[f32], dst: &mut [u16]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = bf16_bits(*s);
+    }
+}
+
+/// A Linear layer's weight `[n, k]` in bfloat16, for `c += a · Wᵀ` with MKL's bf16 × bf16 →
+/// fp32 product (fp32 accumulation and output).
+pub struct Bf16Weight {
+    gemm: GemmBf16,
+    w: Vec<u16>,
+    n: usize,
+    k: usize,
+}
+
+impl std::fmt::Debug for Bf16Weight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bf16Weight({}x{})", self.n, self.k)
+    }
+}
+
+impl Bf16Weight {
+    /// Rounds row-major `w` (`[n, k]`) to bf16; `None` without MKL's bf16 product or for sizes
+    /// beyond `c_int`.
+    pub fn new(w: &[f32], n: usize, k: usize) -> Option<Bf16Weight> {
+        let gemm = mkl_bf16()?;
+        assert_eq!(w.len(), n * k);
+        c_int::try_from(n).ok()?;
+        c_int::try_from(k).ok()?;
+        let mut bits = vec![0u16; n * k];
+        to_bf16_generic(w, &mut bits);
+        Some(Bf16Weight {
+            gemm,
+            w: bits,
+            n,
+            k,
+        })
+    }
+
+    /// Input width.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// Output width.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// `c += a · Wᵀ` for row-major bf16 `a` (`[m, k]`) and fp32 `c` (`[m, n]`; the caller has
+    /// written the bias rows into it).
+    pub fn accumulate(&self, a: &[u16], m: usize, c: &mut [f32]) {
+        assert_eq!(a.len(), m * self.k);
+        assert_eq!(c.len(), m * self.n);
+        if m == 0 {
+            return;
+        }
+        let mi = c_int::try_from(m).expect("rows fit a C int");
+        let (ni, ki) = (self.n as c_int, self.k as c_int);
+        // SAFETY: sizes checked above; `w` is `[n, k]` row-major, read transposed.
+        unsafe {
+            (self.gemm)(
+                ROW_MAJOR,
+                NO_TRANS,
+                TRANS,
+                mi,
+                ni,
+                ki,
+                1.0,
+                a.as_ptr(),
+                ki,
+                self.w.as_ptr(),
+                ki,
                 1.0,
                 c.as_mut_ptr(),
                 ni,

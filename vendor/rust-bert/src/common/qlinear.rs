@@ -1,6 +1,6 @@
-// sentir patches 3 and 7 (see PATCHES.md): a Linear layer that can switch to int8 dynamic
-// quantization, as `torch.quantization.quantize_dynamic` does for `nn.Linear`, or to fp32
-// weights prepacked once for MKL's sgemm.
+// sentir patches 3, 7 and 8 (see PATCHES.md): a Linear layer that can switch to int8 dynamic
+// quantization, as `torch.quantization.quantize_dynamic` does for `nn.Linear`, to fp32
+// weights prepacked once for MKL's sgemm, or to bf16 products (MKL's bf16 x bf16 -> fp32).
 // Licensed under the Apache License, Version 2.0, like the rest of this crate.
 
 //! A `Linear` layer with two inference modes besides the float layer:
@@ -16,8 +16,12 @@
 //! - fp32 with the weight packed once (MKL's `cblas_sgemm_pack`) instead of by every call, and
 //!   the bias written into the output before the product (`beta = 1`). Same products as the
 //!   float layer, up to the summation order inside the kernel.
+//! - bf16 products in an fp32 model: the weight rounded to bfloat16 once, the input rows
+//!   rounded to bfloat16 at each call, and MKL's bf16 × bf16 → fp32 product (AMX or
+//!   AVX512-BF16 where the CPU has them) accumulated in fp32 onto the bias rows. Everything
+//!   around the products (residuals, LayerNorm, attention, GELU) stays fp32.
 
-use super::kernels::{self, MklPacked};
+use super::kernels::{self, Bf16Weight, MklPacked};
 use std::convert::TryFrom;
 use tch::nn::{self, Module};
 use tch::{Device, Kind, Tensor};
@@ -37,6 +41,11 @@ pub fn fp32_packing_available() -> bool {
     kernels::mkl_packing_available()
 }
 
+/// Whether bf16 layers can run here (libtorch exports MKL's bf16 × bf16 → fp32 product).
+pub fn bf16_products_available() -> bool {
+    kernels::mkl_bf16_available()
+}
+
 /// What a layer runs at inference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinearMode {
@@ -46,6 +55,9 @@ pub enum LinearMode {
     PackedFp32,
     /// int8 dynamic quantization (CPU).
     Int8,
+    /// bf16 weights and inputs of the products, fp32 accumulation and everything else fp32
+    /// (CPU; falls back to `Float` where libtorch has no MKL bf16 product).
+    Bf16,
 }
 
 /// `nn::Linear` that can run with int8 or prepacked fp32 weights (CPU only).
@@ -56,6 +68,8 @@ pub struct QLinear {
     int8: Option<Int8Weight>,
     /// The packed weight and its bias as a `[1, out]` tensor.
     packed: Option<(MklPacked, Tensor)>,
+    /// The bf16 weight and its bias as a `[1, out]` tensor.
+    bf16: Option<(Bf16Weight, Tensor)>,
 }
 
 /// Layers that can switch their Linear layers' inference mode.
@@ -83,6 +97,7 @@ impl QLinear {
             linear,
             int8: None,
             packed: None,
+            bf16: None,
         }
     }
 
@@ -117,6 +132,11 @@ impl QLinear {
     /// Whether the layer runs with MKL-prepacked fp32 weights.
     pub fn is_packed(&self) -> bool {
         self.packed.is_some()
+    }
+
+    /// Whether the layer runs bf16 products.
+    pub fn is_bf16(&self) -> bool {
+        self.bf16.is_some()
     }
 
     fn float_parts(&self) -> (Tensor, Vec<f32>) {
@@ -204,17 +224,7 @@ impl QLinear {
         let k = *size.last().expect("linear input has a last dimension");
         let x = xs.reshape([-1, k]).contiguous();
         let rows = x.size()[0];
-        // The bias rows (plus the residual) first, with libtorch's broadcasting ops on its
-        // threads, then `y += x · Wᵀ`. Fresh tensors: `expand(..).contiguous()` would be the
-        // bias itself for one row.
-        let y = match residual {
-            Some(r) => r.reshape([rows, p.n() as i64]) + bias,
-            None => {
-                let mut y = Tensor::empty([rows, p.n() as i64], (Kind::Float, Device::Cpu));
-                y.copy_(bias);
-                y
-            }
-        };
+        let y = bias_rows(bias, residual, rows, p.n() as i64);
         // SAFETY: `x` is a contiguous `[rows, k]` float tensor, `y` a fresh contiguous
         // `[rows, n]` one.
         unsafe {
@@ -225,6 +235,46 @@ impl QLinear {
         let mut out_size = size;
         *out_size.last_mut().expect("non-empty") = p.n() as i64;
         y.view(out_size.as_slice())
+    }
+
+    fn forward_bf16(
+        &self,
+        w: &Bf16Weight,
+        bias: &Tensor,
+        xs: &Tensor,
+        residual: Option<&Tensor>,
+    ) -> Tensor {
+        let size = xs.size();
+        let k = w.k();
+        let x = xs.reshape([-1, k as i64]).contiguous();
+        let rows = x.size()[0] as usize;
+        let mut a = vec![0u16; rows * k];
+        let y = bias_rows(bias, residual, rows as i64, w.n() as i64);
+        // SAFETY: `x` is a contiguous `[rows, k]` float tensor, `y` a fresh contiguous
+        // `[rows, n]` one.
+        unsafe {
+            let x = std::slice::from_raw_parts(x.data_ptr() as *const f32, rows * k);
+            kernels::to_bf16_rows(x, k, &mut a);
+            let c = std::slice::from_raw_parts_mut(y.data_ptr() as *mut f32, rows * w.n());
+            w.accumulate(&a, rows, c);
+        }
+        let mut out_size = size;
+        *out_size.last_mut().expect("non-empty") = w.n() as i64;
+        y.view(out_size.as_slice())
+    }
+}
+
+/// A fresh `[rows, n]` fp32 tensor holding the bias rows, plus the residual when given, that
+/// a product is then added to. Written with libtorch's broadcasting ops on its threads; fresh:
+/// `expand(..).contiguous()` would be the bias itself for one row.
+fn bias_rows(bias: &Tensor, residual: Option<&Tensor>, rows: i64, n: i64) -> Tensor {
+    match residual {
+        Some(r) => r.to_kind(Kind::Float).reshape([rows, n]) + bias,
+        None => {
+            let mut y = Tensor::empty([rows, n], (Kind::Float, Device::Cpu));
+            y.copy_(bias);
+            y
+        }
     }
 }
 
@@ -240,6 +290,7 @@ impl QuantizeDynamic for QLinear {
             LinearMode::Float => {
                 self.int8 = None;
                 self.packed = None;
+                self.bf16 = None;
             }
             LinearMode::Int8 => {
                 self.quantize();
@@ -255,7 +306,17 @@ impl QuantizeDynamic for QLinear {
                     self.release_float();
                 }
             }
-            LinearMode::PackedFp32 => {}
+            LinearMode::Bf16 if on_cpu && self.linear.ws.kind() == Kind::Float => {
+                let (w, bias) = self.float_parts();
+                let (n, k) = (w.size()[0] as usize, w.size()[1] as usize);
+                let w = Vec::<f32>::try_from(w.flatten(0, -1)).expect("float weights");
+                let bias_t = Tensor::from_slice(&bias).view([1, n as i64]);
+                self.bf16 = Bf16Weight::new(&w, n, k).map(|b| (b, bias_t));
+                if self.bf16.is_some() {
+                    self.release_float();
+                }
+            }
+            LinearMode::PackedFp32 | LinearMode::Bf16 => {}
         }
     }
 }
@@ -287,17 +348,15 @@ impl QLinear {
         let cpu = xs.device() == Device::Cpu;
         let residual_fits =
             residual.map_or(true, |r| r.device() == Device::Cpu && !r.requires_grad());
-        match (&self.int8, &self.packed) {
-            (Some(q), _) if cpu && residual_fits => self.forward_int8(q, xs, residual),
-            (None, Some((p, bias)))
-                if cpu
-                    && residual_fits
-                    && xs.kind() == Kind::Float
-                    && residual.map_or(true, |r| r.kind() == Kind::Float)
-                    && !xs.requires_grad() =>
-            {
-                self.forward_packed(p, bias, xs, residual)
-            }
+        let float_fits = cpu
+            && residual_fits
+            && xs.kind() == Kind::Float
+            && residual.map_or(true, |r| r.kind() == Kind::Float)
+            && !xs.requires_grad();
+        match (&self.int8, &self.packed, &self.bf16) {
+            (Some(q), _, _) if cpu && residual_fits => self.forward_int8(q, xs, residual),
+            (None, Some((p, bias)), _) if float_fits => self.forward_packed(p, bias, xs, residual),
+            (None, None, Some((w, bias))) if float_fits => self.forward_bf16(w, bias, xs, residual),
             _ => match residual {
                 Some(r) => r + self.linear.forward(xs),
                 None => self.linear.forward(xs),
