@@ -273,7 +273,8 @@ fn spark_job_labels_every_row_once_as_one_process_does() {
     // One sentir process over the same rows: each part holds one task's rows in the order the
     // task read them, so the process sees the same batches as the task did (fp32 GEMMs over
     // other batch shapes or thread counts move scores by up to ~3e-6; README). Relabelling
-    // overwrites the label columns in place.
+    // overwrites the label columns in place. The Spark integration runs fp32 unless told
+    // otherwise (`--precision auto` could differ between executors); so does this process.
     let single = dir.path().join("single");
     std::fs::create_dir(&single).unwrap();
     for part in sentir::io::parquet::parts(&spark_out).unwrap() {
@@ -284,7 +285,7 @@ fn spark_job_labels_every_row_once_as_one_process_does() {
                 .arg(&part)
                 .arg("-o")
                 .arg(&out)
-                .args(["--threads", "1", "--quiet"]),
+                .args(["--threads", "1", "--precision", "fp32", "--quiet"]),
         );
     }
     let got = by_id(read_rows(&spark_out));

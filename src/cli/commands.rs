@@ -185,6 +185,9 @@ fn eval_cmd(a: EvalArgs) -> anyhow::Result<ExitCode> {
     let cols = a.columns.columns(a.group_column.clone());
     let examples = read_example_files(&a.data, &cols)?;
     let run = a.model.run_config(LanguageSource::Off)?;
+    if let Some(why) = &run.precision_choice {
+        eprintln!("sentir: precision {why}");
+    }
     let (m, enc) = run.load()?;
     let report = evaluate(&m, &enc, &examples, run.pipeline.limits, run.pipeline.long)?;
     print_result(&report, a.json, report.to_table())
