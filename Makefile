@@ -121,9 +121,11 @@ calibrate: setup
 	$(BIN) import-umsab --dir $(UMSAB) --split val -o out/umsab-val.csv
 	$(BIN) calibrate out/umsab-val.csv --model $(DEFAULT)
 
-## bench: `sentir bench` on the messages in data/ (fp32 and int8), then the criterion benches.
+## bench: `sentir bench` on the messages in data/ (the default, auto; fp32; int8), then the
+## criterion benches.
 bench: setup
 	$(BIN) bench
+	$(BIN) bench --precision fp32
 	$(BIN) bench --precision int8
 	$(CARGO) bench --locked --bench pipeline
 

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the pipeline's pieces: tokenization, batch planning and padding,
-//! and one forward pass (fp32 and int8) of the default model on a batch of buyer messages.
+//! and one forward pass (fp32, bf16 and int8) of the default model on a batch of buyer messages.
 //!
 //! `make bench` runs them after `make setup`; without `models/default` (no set-up) they use
 //! the tiny BERT fixture, which only checks the code runs. Results are in
@@ -71,7 +71,7 @@ fn benches(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(8));
-    for precision in [Precision::Fp32, Precision::Int8] {
+    for precision in [Precision::Fp32, Precision::Bf16, Precision::Int8] {
         let model = Model::load_with_precision(&dir, Device::Cpu, precision).expect("model");
         let c = collate(&seqs, model.config().pad_token_id, Device::Cpu).unwrap();
         group.bench_function(precision.as_str(), |b| {

@@ -111,6 +111,21 @@ impl CpuFeatures {
     }
 }
 
+impl CpuFeatures {
+    /// What MKL's bf16 product runs on here: AMX, AVX512-BF16, or an emulation, unless
+    /// `MKL_ENABLE_INSTRUCTIONS` caps it.
+    pub fn bf16_kernels(&self) -> String {
+        let best = if self.amx {
+            "AMX"
+        } else if self.avx512_bf16 {
+            "AVX512-BF16"
+        } else {
+            "emulated: no AVX512-BF16 or AMX"
+        };
+        with_override(best, "MKL_ENABLE_INSTRUCTIONS")
+    }
+}
+
 /// `best`, followed by the environment variable that overrides or caps it when that is set.
 fn with_override(best: &str, var: &str) -> String {
     match std::env::var(var) {
