@@ -91,6 +91,17 @@ impl CpuFeatures {
         with_override(best, "ATEN_CPU_CAPABILITY")
     }
 
+    /// What MKL's bf16 product runs on here: AMX, AVX512-BF16, or an emulation, unless
+    /// `MKL_ENABLE_INSTRUCTIONS` caps it.
+    pub fn bf16_kernels(&self) -> String {
+        let best = match (self.amx, self.avx512_bf16) {
+            (true, _) => "AMX",
+            (false, true) => "AVX512-BF16",
+            (false, false) => "emulated: no AVX512-BF16 or AMX",
+        };
+        with_override(best, "MKL_ENABLE_INSTRUCTIONS")
+    }
+
     /// The instruction set oneDNN's int8 matrix product (`_int_mm`) dispatches to on this
     /// CPU, unless `ONEDNN_MAX_CPU_ISA` caps it.
     pub fn int8_kernels(&self) -> String {
@@ -108,21 +119,6 @@ impl CpuFeatures {
             "sse41"
         };
         with_override(best, "ONEDNN_MAX_CPU_ISA")
-    }
-}
-
-impl CpuFeatures {
-    /// What MKL's bf16 product runs on here: AMX, AVX512-BF16, or an emulation, unless
-    /// `MKL_ENABLE_INSTRUCTIONS` caps it.
-    pub fn bf16_kernels(&self) -> String {
-        let best = if self.amx {
-            "AMX"
-        } else if self.avx512_bf16 {
-            "AVX512-BF16"
-        } else {
-            "emulated: no AVX512-BF16 or AMX"
-        };
-        with_override(best, "MKL_ENABLE_INSTRUCTIONS")
     }
 }
 

@@ -151,34 +151,54 @@ fn precision_names_parse() {
     assert!(Precision::parse("fp8").is_err());
 }
 
-// The kernels of the inference modes (vendored rust-bert patch 7).
+// The kernels of the inference modes (vendored rust-bert patches 7 and 8).
+
+/// A `[37, 29]` weight and its bias, for the product tests.
+fn weight_and_bias() -> (usize, usize, Vec<f32>, Vec<f32>) {
+    let (n, k) = (37, 29);
+    let w = (0..n * k)
+        .map(|i| ((i * 7919) % 23) as f32 / 7.3 - 1.5)
+        .collect();
+    let bias = (0..n).map(|j| j as f32 * 0.5).collect();
+    (n, k, w, bias)
+}
+
+/// Checks `product(a, m, c)`, which adds `a · Wᵀ` to `c` (the bias rows), against plain sums
+/// of the values as `round` leaves them, for 1 to 300 rows.
+fn check_product(
+    (n, k, w, bias): &(usize, usize, Vec<f32>, Vec<f32>),
+    round: impl Fn(f32) -> f64,
+    product: impl Fn(&[f32], usize, &mut [f32]),
+) {
+    let (n, k) = (*n, *k);
+    for m in [1, 3, 64, 300] {
+        let a: Vec<f32> = (0..m * k)
+            .map(|i| ((i * 104729) % 17) as f32 / 3.1 - 2.0)
+            .collect();
+        let mut c: Vec<f32> = bias.iter().cycle().take(m * n).copied().collect();
+        product(&a, m, &mut c);
+        for (i, row) in c.chunks(n).enumerate() {
+            for (j, got) in row.iter().enumerate() {
+                let dot: f64 = (0..k)
+                    .map(|t| round(a[i * k + t]) * round(w[j * k + t]))
+                    .sum();
+                let want = bias[j] as f64 + dot;
+                assert!((*got as f64 - want).abs() < 1e-3, "m={m} ({i},{j})");
+            }
+        }
+    }
+}
 
 #[test]
 fn packed_sgemm_matches_a_plain_product_for_any_row_count() {
-    let (n, k) = (37, 29);
-    let w: Vec<f32> = (0..n * k)
-        .map(|i| ((i * 7919) % 23) as f32 / 11.0 - 1.0)
-        .collect();
-    let bias: Vec<f32> = (0..n).map(|j| j as f32 * 0.5).collect();
+    let wb = weight_and_bias();
     // libtorch's x86-64 builds (the pinned one) link MKL, whose packed sgemm fp32 uses.
-    let p = kernels::MklPacked::new(&w, n, k);
+    let p = kernels::MklPacked::new(&wb.2, wb.0, wb.1);
     if cfg!(not(target_arch = "x86_64")) && p.is_none() {
         return;
     }
     let p = p.expect("libtorch exports MKL's packed sgemm");
-    for m in [1, 3, 64, 300] {
-        let a: Vec<f32> = (0..m * k)
-            .map(|i| ((i * 104729) % 17) as f32 / 8.0 - 1.0)
-            .collect();
-        let mut c: Vec<f32> = bias.iter().cycle().take(m * n).copied().collect();
-        p.accumulate(&a, m, &mut c);
-        for i in 0..m {
-            for j in 0..n {
-                let want: f32 = bias[j] + (0..k).map(|t| a[i * k + t] * w[j * k + t]).sum::<f32>();
-                assert!((c[i * n + j] - want).abs() < 1e-3, "m={m} ({i},{j})");
-            }
-        }
-    }
+    check_product(&wb, |v| v as f64, |a, m, c| p.accumulate(a, m, c));
 }
 
 /// bf16 bits of `v` as libtorch rounds them (`to_kind(BFloat16)`).
@@ -223,35 +243,18 @@ fn rows_round_to_bf16_as_libtorch_does_at_every_width() {
 
 #[test]
 fn bf16_products_are_plain_products_of_the_rounded_values() {
-    let (n, k) = (37, 29);
-    let w: Vec<f32> = (0..n * k)
-        .map(|i| ((i * 7919) % 23) as f32 / 7.3 - 1.5)
-        .collect();
-    let bias: Vec<f32> = (0..n).map(|j| j as f32 * 0.5).collect();
-    let b = kernels::Bf16Weight::new(&w, n, k);
+    let wb = weight_and_bias();
+    let b = kernels::Bf16Weight::new(&wb.2, wb.0, wb.1);
     if cfg!(not(target_arch = "x86_64")) && b.is_none() {
         return;
     }
     let b = b.expect("libtorch exports MKL's bf16 product");
     let round = |v: f32| f32::from_bits(u32::from(kernels::bf16_bits(v)) << 16) as f64;
-    for m in [1, 3, 64, 300] {
-        let a: Vec<f32> = (0..m * k)
-            .map(|i| ((i * 104729) % 17) as f32 / 3.1 - 2.0)
-            .collect();
+    check_product(&wb, round, |a, m, c| {
         let mut a16 = vec![0u16; a.len()];
-        kernels::to_bf16_rows(&a, k, &mut a16);
-        let mut c: Vec<f32> = bias.iter().cycle().take(m * n).copied().collect();
-        b.accumulate(&a16, m, &mut c);
-        for i in 0..m {
-            for j in 0..n {
-                let want = bias[j] as f64
-                    + (0..k)
-                        .map(|t| round(a[i * k + t]) * round(w[j * k + t]))
-                        .sum::<f64>();
-                assert!((c[i * n + j] as f64 - want).abs() < 1e-3, "m={m} ({i},{j})");
-            }
-        }
-    }
+        kernels::to_bf16_rows(a, wb.1, &mut a16);
+        b.accumulate(&a16, m, c);
+    });
 }
 
 #[test]
