@@ -14,6 +14,9 @@ use std::path::Path;
 /// The precisions measured, fp32 (the reference) first.
 pub const MODES: [Precision; 3] = [Precision::Fp32, Precision::Bf16, Precision::Int8];
 
+/// Below this many messages the table warns that its figures are rough.
+pub const FEW_MESSAGES: u64 = 1000;
+
 /// One mode that could not run on this model or machine, and why.
 #[derive(Clone, Debug)]
 pub struct Skipped {
@@ -127,6 +130,12 @@ pub fn to_table(cal: &Calibration, skipped: &[Skipped]) -> String {
             "{:<8}skipped: {}\n",
             s.precision.as_str(),
             s.reason
+        ));
+    }
+    if cal.messages < FEW_MESSAGES {
+        t.push_str(&format!(
+            "note: only {} messages; agreement and speed are rough below {FEW_MESSAGES} (UMSAB val has 2 592)\n",
+            cal.messages
         ));
     }
     t.push_str(&format!(

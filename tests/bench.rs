@@ -55,8 +55,12 @@ fn bench_reports_what_it_measured_as_json() {
 
 /// The fixture model copied into a temporary directory (calibrate writes into it).
 fn model_copy() -> tempfile::TempDir {
+    copy_of(std::path::Path::new(&model()))
+}
+
+fn copy_of(model: &std::path::Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for f in std::fs::read_dir(model()).unwrap() {
+    for f in std::fs::read_dir(model).unwrap() {
         let f = f.unwrap();
         std::fs::copy(f.path(), dir.path().join(f.file_name())).unwrap();
     }
@@ -183,4 +187,19 @@ fn bench_reads_csv_with_another_delimiter_and_a_named_column() {
     let bad = run(&[&bench[..], &col].concat());
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("mensaje_cliente"), "{}", stderr(&bad));
+}
+
+#[test]
+fn calibrate_skips_a_mode_the_model_cannot_run_and_warns_of_few_messages() {
+    use sentir::model::auto::Calibration;
+    let m = copy_of(&common::fixture_model("distilbert-2class"));
+    let dir = m.path().to_str().unwrap();
+    let out = run(&["calibrate", &input("bom_crlf.csv"), "--model", dir]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("int8    skipped"), "{table}");
+    assert!(table.contains("rough below 1000"), "{table}");
+    let cal = Calibration::read(m.path()).unwrap().unwrap();
+    let modes: Vec<&str> = cal.modes.iter().map(|m| m.precision.as_str()).collect();
+    assert_eq!(modes, ["fp32", "bf16"]);
 }
