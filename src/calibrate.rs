@@ -2,13 +2,12 @@
 //! fp32's and their speed measured (the bench pipeline), written as the model's
 //! `precision.json`, which `--precision auto` reads ([`crate::model::auto`]).
 
-use crate::bench::{bench_labels, BenchConfig};
+use crate::bench::{bench_labels, BenchConfig, BenchReport};
 use crate::error::{Result, SentirError};
 use crate::io::atomic;
 use crate::model::auto::{Calibration, ModeMeasure, AUTO_MIN_AGREEMENT, CALIBRATION_FORMAT};
 use crate::model::Precision;
 use crate::sentiment::Sentiment;
-use crate::sysinfo::Machine;
 use std::path::Path;
 
 /// The precisions measured, fp32 (the reference) first.
@@ -32,7 +31,7 @@ pub fn calibrate(cfg: &BenchConfig) -> Result<(Calibration, Vec<Skipped>)> {
     let mut reference: Option<Vec<Option<Sentiment>>> = None;
     let mut modes = Vec::new();
     let mut skipped = Vec::new();
-    let mut machine: Option<Machine> = None;
+    let mut first: Option<BenchReport> = None;
     let mut messages = 0;
     for precision in MODES {
         let mut c = cfg.clone();
@@ -61,26 +60,22 @@ pub fn calibrate(cfg: &BenchConfig) -> Result<(Calibration, Vec<Skipped>)> {
             }
             Some(r) => agreement(r, &labels),
         };
-        machine.get_or_insert(report.machine.clone());
         modes.push(ModeMeasure {
             precision: precision.as_str().into(),
             agreement_with_fp32: agreement,
             messages_per_second: report.messages_per_second,
         });
+        first.get_or_insert(report);
     }
-    let machine = machine.unwrap_or_else(Machine::current);
-    let inputs = if cfg.inputs.is_empty() {
-        crate::bench::default_inputs()
-    } else {
-        cfg.inputs.clone()
-    };
+    // fp32 ran (or the function returned): its report names the inputs and the machine.
+    let fp32 = first.expect("fp32 ran first");
     let cal = Calibration {
         format: CALIBRATION_FORMAT.into(),
-        inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
+        inputs: fp32.inputs,
         messages,
-        cpu: machine.cpu.clone(),
-        cpu_features: machine.features.names(),
-        threads: cfg.run.threads,
+        cpu: fp32.machine.cpu,
+        cpu_features: fp32.machine.features.names(),
+        threads: fp32.threads,
         modes,
     };
     Ok((cal, skipped))

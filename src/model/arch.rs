@@ -44,7 +44,7 @@ pub trait SequenceClassifier: Send {
     fn pack_fp32(&mut self) {}
 
     /// Switches the encoder's Linear layers to bf16 products in an fp32 model (weights and
-    /// product inputs rounded to bf16, fp32 accumulation; vendored patch 7). `false` where an
+    /// product inputs rounded to bf16, fp32 accumulation; vendored patch 8). `false` where an
     /// architecture or libtorch has no such path (nothing changes then).
     fn bf16_products(&mut self) -> bool {
         false

@@ -149,6 +149,15 @@ impl QLinear {
         (w, bias)
     }
 
+    /// The float weight as row-major values with its `(n, k)`, and the bias as a `[1, n]`
+    /// tensor: what the packed and bf16 modes build their weights from.
+    fn float_rows(&self) -> (Vec<f32>, usize, usize, Tensor) {
+        let (w, bias) = self.float_parts();
+        let (n, k) = (w.size()[0] as usize, w.size()[1] as usize);
+        let w = Vec::<f32>::try_from(w.flatten(0, -1)).expect("float weights");
+        (w, n, k, Tensor::from_slice(&bias).view([1, n as i64]))
+    }
+
     fn quantize(&mut self) {
         let (w, bias) = self.float_parts();
         let (out_dim, in_dim) = (w.size()[0], w.size()[1]);
@@ -248,15 +257,17 @@ impl QLinear {
         let k = w.k();
         let x = xs.reshape([-1, k as i64]).contiguous();
         let rows = x.size()[0] as usize;
-        let mut a = vec![0u16; rows * k];
+        // Written whole by the rounding pass below (no zero fill first).
+        let a = Tensor::empty([rows as i64, k as i64], (Kind::BFloat16, Device::Cpu));
         let y = bias_rows(bias, residual, rows as i64, w.n() as i64);
-        // SAFETY: `x` is a contiguous `[rows, k]` float tensor, `y` a fresh contiguous
-        // `[rows, n]` one.
+        // SAFETY: `x` is a contiguous `[rows, k]` float tensor, `a` a fresh contiguous
+        // `[rows, k]` 16-bit one, `y` a fresh contiguous `[rows, n]` float one.
         unsafe {
             let x = std::slice::from_raw_parts(x.data_ptr() as *const f32, rows * k);
-            kernels::to_bf16_rows(x, k, &mut a);
+            let a16 = std::slice::from_raw_parts_mut(a.data_ptr() as *mut u16, rows * k);
+            kernels::to_bf16_rows(x, k, a16);
             let c = std::slice::from_raw_parts_mut(y.data_ptr() as *mut f32, rows * w.n());
-            w.accumulate(&a, rows, c);
+            w.accumulate(a16, rows, c);
         }
         let mut out_size = size;
         *out_size.last_mut().expect("non-empty") = w.n() as i64;
@@ -269,7 +280,7 @@ impl QLinear {
 /// `expand(..).contiguous()` would be the bias itself for one row.
 fn bias_rows(bias: &Tensor, residual: Option<&Tensor>, rows: i64, n: i64) -> Tensor {
     match residual {
-        Some(r) => r.to_kind(Kind::Float).reshape([rows, n]) + bias,
+        Some(r) => r.reshape([rows, n]) + bias,
         None => {
             let mut y = Tensor::empty([rows, n], (Kind::Float, Device::Cpu));
             y.copy_(bias);
@@ -297,21 +308,15 @@ impl QuantizeDynamic for QLinear {
                 self.release_float();
             }
             LinearMode::PackedFp32 if on_cpu && self.linear.ws.kind() == Kind::Float => {
-                let (w, bias) = self.float_parts();
-                let (n, k) = (w.size()[0] as usize, w.size()[1] as usize);
-                let w = Vec::<f32>::try_from(w.flatten(0, -1)).expect("float weights");
-                let bias_t = Tensor::from_slice(&bias).view([1, n as i64]);
-                self.packed = MklPacked::new(&w, n, k).map(|p| (p, bias_t));
+                let (w, n, k, bias) = self.float_rows();
+                self.packed = MklPacked::new(&w, n, k).map(|p| (p, bias));
                 if self.packed.is_some() {
                     self.release_float();
                 }
             }
             LinearMode::Bf16 if on_cpu && self.linear.ws.kind() == Kind::Float => {
-                let (w, bias) = self.float_parts();
-                let (n, k) = (w.size()[0] as usize, w.size()[1] as usize);
-                let w = Vec::<f32>::try_from(w.flatten(0, -1)).expect("float weights");
-                let bias_t = Tensor::from_slice(&bias).view([1, n as i64]);
-                self.bf16 = Bf16Weight::new(&w, n, k).map(|b| (b, bias_t));
+                let (w, n, k, bias) = self.float_rows();
+                self.bf16 = Bf16Weight::new(&w, n, k).map(|b| (b, bias));
                 if self.bf16.is_some() {
                     self.release_float();
                 }
