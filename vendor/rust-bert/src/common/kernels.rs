@@ -1,10 +1,12 @@
-// sentir patches 7 and 8 (see PATCHES.md): the element-wise passes around int8 products,
-// MKL's packed sgemm, and MKL's bf16 products, for `QLinear`'s inference modes.
+// sentir patches 7, 8 and 9 (see PATCHES.md): the element-wise passes around int8 products,
+// MKL's packed sgemm (its rows split over libtorch's threads), and MKL's bf16 products, for
+// `QLinear`'s inference modes.
 // Licensed under the Apache License, Version 2.0, like the rest of this crate.
 
 //! Kernels of [`super::qlinear::QLinear`]'s inference modes: per-row int8 quantization and the
 //! scaling of int32 products back to float (one pass each, vectorized with AVX2 where the CPU
-//! has it, detected at run time), fp32 products with weights packed once by MKL, and bf16 ×
+//! has it, detected at run time), fp32 products with weights packed once by MKL (each product's
+//! rows split in equal parts over libtorch's OpenMP threads, MKL sequential in each), and bf16 ×
 //! bf16 → fp32 products (MKL's `gemm_bf16bf16f32`) with the rounding of fp32 rows to bf16.
 
 use std::convert::TryFrom;
@@ -187,6 +189,21 @@ fn rows_per_part(rows: usize, width: usize) -> usize {
     let threads = (tch::get_num_threads().max(1) as usize).min(MAX_PARTS);
     let by_size = (rows * width.max(1) / MIN_PART_VALUES).max(1);
     rows.div_ceil(threads.min(by_size))
+}
+
+/// The rows of a product `c[m, n] += a[m, k] · B`, split into one part per thread of
+/// libtorch's OpenMP team (see [`for_each_part`]), for products that each part computes on
+/// its own thread.
+fn row_parts<'a, A>(
+    a: &'a [A],
+    k: usize,
+    c: &'a mut [f32],
+    n: usize,
+    m: usize,
+) -> Vec<(&'a [A], &'a mut [f32])> {
+    let threads = (tch::get_num_threads().max(1) as usize).min(MAX_PARTS);
+    let per = m.div_ceil(threads.min(m).max(1)).max(1);
+    a.chunks(per * k).zip(c.chunks_mut(per * n)).collect()
 }
 
 /// Most parts one pass is split into.
@@ -468,16 +485,27 @@ impl MklPacked {
     }
 
     /// `c += a · Wᵀ` for row-major `a` (`[m, k]`) and `c` (`[m, n]`; the caller has written
-    /// the bias rows into it).
+    /// the bias rows into it). The rows are split in equal parts, one per thread of
+    /// libtorch's OpenMP team: MKL's own split of these products between two threads left one
+    /// of them waiting at the end of each for about a third of its time.
     pub fn accumulate(&self, a: &[f32], m: usize, c: &mut [f32]) {
         assert_eq!(a.len(), m * self.k);
         assert_eq!(c.len(), m * self.n);
         if m == 0 {
             return;
         }
+        let parts = row_parts(a, self.k, c, self.n, m);
+        for_each_part(parts, &|(a, c)| self.accumulate_part(a, c));
+    }
+
+    /// [`MklPacked::accumulate`] of some rows on the calling thread (MKL runs sequentially
+    /// inside an OpenMP region).
+    fn accumulate_part(&self, a: &[f32], c: &mut [f32]) {
+        let m = a.len() / self.k;
         let mi = c_int::try_from(m).expect("rows fit a C int");
         let (ni, ki) = (self.n as c_int, self.k as c_int);
-        // SAFETY: sizes checked above; the packed buffer was made for (n, k).
+        // SAFETY: `a` is `[m, k]` and `c` `[m, n]` (split by `row_parts`); the packed buffer
+        // was made for (n, k).
         unsafe {
             (self.fns.compute)(
                 ROW_MAJOR,
