@@ -235,9 +235,11 @@ impl BenchReport {
             ),
             "bf16" if f.avx512_bf16 || f.amx => "oneDNN bf16 gemm (native)".to_string(),
             "bf16" => "oneDNN bf16 gemm (emulated: no AVX512-BF16 or AMX)".to_string(),
-            // Vendored rust-bert patch 7, for the bert family only (not DistilBERT).
+            // Vendored rust-bert patches 7 and 9, for the bert family only (not DistilBERT).
             _ if rust_bert::qlinear::fp32_packing_available() => {
-                "MKL sgemm, weights packed once (bert, roberta, xlm-roberta)".to_string()
+                "MKL sgemm, weights packed once, rows split over the threads (bert, roberta, \
+                 xlm-roberta)"
+                    .to_string()
             }
             _ => "MKL sgemm".to_string(),
         };

@@ -32,6 +32,9 @@ pub struct CpuFeatures {
     pub avx512_bf16: bool,
     /// AMX tiles with int8 and bf16 (Linux `/proc/cpuinfo` flags).
     pub amx: bool,
+    /// An Intel CPU (`vendor_id` GenuineIntel): MKL runs its bf16 kernels only there and
+    /// converts bf16 to fp32 elsewhere (seen on an AMD EPYC with AVX512-BF16).
+    pub intel: bool,
 }
 
 impl CpuFeatures {
@@ -54,6 +57,10 @@ impl CpuFeatures {
                 avx_vnni: has!("avxvnni"),
                 avx512_bf16: has!("avx512bf16"),
                 amx: flag("amx_tile") && flag("amx_int8") && flag("amx_bf16"),
+                intel: flags
+                    .lines()
+                    .find(|l| l.starts_with("vendor_id"))
+                    .is_some_and(|l| l.split_whitespace().any(|w| w == "GenuineIntel")),
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
@@ -91,13 +98,20 @@ impl CpuFeatures {
         with_override(best, "ATEN_CPU_CAPABILITY")
     }
 
+    /// Whether MKL's bf16 product runs bf16 instructions here (AMX or AVX512-BF16 on an
+    /// Intel CPU) rather than converting to fp32 first.
+    pub fn bf16_native(&self) -> bool {
+        self.intel && (self.amx || self.avx512_bf16)
+    }
+
     /// What MKL's bf16 product runs on here: AMX, AVX512-BF16, or an emulation, unless
     /// `MKL_ENABLE_INSTRUCTIONS` caps it.
     pub fn bf16_kernels(&self) -> String {
-        let best = match (self.amx, self.avx512_bf16) {
-            (true, _) => "AMX",
-            (false, true) => "AVX512-BF16",
-            (false, false) => "emulated: no AVX512-BF16 or AMX",
+        let best = match (self.bf16_native(), self.amx, self.avx512_bf16) {
+            (true, true, _) => "AMX",
+            (true, false, _) => "AVX512-BF16",
+            (false, _, true) => "emulated: MKL converts to fp32 on a non-Intel CPU",
+            (false, _, false) => "emulated: no AVX512-BF16 or AMX",
         };
         with_override(best, "MKL_ENABLE_INSTRUCTIONS")
     }
@@ -220,6 +234,8 @@ mod tests {
         assert_eq!(here.avx2, has("avx2") && has("fma"));
         assert_eq!(here.avx512_vnni, has("avx512_vnni"));
         assert_eq!(here.avx512_bf16, has("avx512_bf16"));
+        let vendor = info.lines().find(|l| l.starts_with("vendor_id")).unwrap();
+        assert_eq!(here.intel, vendor.ends_with("GenuineIntel"), "{vendor}");
     }
 
     #[test]

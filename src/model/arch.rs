@@ -39,7 +39,8 @@ pub trait SequenceClassifier: Send {
     }
 
     /// Prepares the encoder's fp32 Linear layers for CPU inference: weights packed once for
-    /// MKL, query, key and value as one product (vendored patch 7). Where an architecture
+    /// MKL, query, key and value as one product (vendored patch 7), each product's rows split
+    /// over libtorch's threads (patch 9). Where an architecture
     /// or libtorch has no such path, nothing changes.
     fn pack_fp32(&mut self) {}
 

@@ -94,13 +94,15 @@ pub struct AutoChoice {
 /// The modes from fastest to slowest that this CPU's extensions lead one to expect, from
 /// the README's measurements: with AMX, bf16 products first, int8 next; with AVX512-BF16
 /// alone, int8 (VNNI) first, bf16 next; with VNNI alone int8 (bf16 is emulated there,
-/// slower than fp32); AVX2 alone: fp32 only (nothing else measured there).
+/// slower than fp32); AVX2 alone: fp32 only (nothing else measured there). bf16 counts only
+/// where MKL runs it natively ([`CpuFeatures::bf16_native`]: on an AMD EPYC with
+/// AVX512-BF16 it converted to fp32 and ran no faster than fp32).
 pub fn expected_order(f: &CpuFeatures) -> Vec<Precision> {
     let vnni = f.avx512_vnni || f.avx_vnni || f.amx;
     let mut order = Vec::new();
-    if f.amx {
+    if f.amx && f.bf16_native() {
         order.extend([Precision::Bf16, Precision::Int8]);
-    } else if f.avx512_bf16 {
+    } else if f.bf16_native() {
         order.extend([Precision::Int8, Precision::Bf16]);
     } else if vnni {
         order.push(Precision::Int8);
@@ -201,6 +203,7 @@ mod tests {
             avx_vnni: false,
             avx512_bf16: true,
             amx: true,
+            intel: true,
         }
     }
 
@@ -235,6 +238,25 @@ mod tests {
             ..CpuFeatures::default()
         };
         assert_eq!(expected_order(&avx2), vec![Precision::Fp32]);
+    }
+
+    #[test]
+    fn bf16_ranks_only_where_mkl_runs_it_natively() {
+        // An AMD CPU with AVX512-BF16 (no AMX): MKL converts bf16 to fp32 there.
+        let amd = CpuFeatures {
+            amx: false,
+            intel: false,
+            ..amx()
+        };
+        assert_eq!(expected_order(&amd), vec![Precision::Int8, Precision::Fp32]);
+        let got = choose(Some(&cal(0.998, 0.978)), "Other CPU", &amd, Device::Cpu);
+        assert_eq!(got.precision, Precision::Fp32, "{}", got.why);
+        let intel = CpuFeatures { intel: true, ..amd };
+        assert_eq!(
+            expected_order(&intel),
+            vec![Precision::Int8, Precision::Bf16, Precision::Fp32]
+        );
+        assert!(amd.bf16_kernels().contains("non-Intel"), "{}", amd.bf16_kernels());
     }
 
     #[test]
