@@ -229,10 +229,10 @@ impl BenchReport {
         line("cpu features", f.names());
         let linear = match self.precision {
             "int8" => format!("oneDNN int8 _int_mm ({})", f.int8_kernels()),
-            "bf16" if rust_bert::qlinear::bf16_products_available() => format!(
-                "MKL bf16 x bf16 -> fp32 gemm ({}; bert, roberta, xlm-roberta)",
-                f.bf16_kernels()
-            ),
+            // Vendored rust-bert patches 8 and 10, for the bert family only.
+            "bf16" if rust_bert::qlinear::bf16_products_available() || f.bf16_matmul() => {
+                format!("{} (bert, roberta, xlm-roberta)", f.bf16_kernels())
+            }
             "bf16" if f.avx512_bf16 || f.amx => "oneDNN bf16 gemm (native)".to_string(),
             "bf16" => "oneDNN bf16 gemm (emulated: no AVX512-BF16 or AMX)".to_string(),
             // Vendored rust-bert patches 7 and 9, for the bert family only (not DistilBERT).

@@ -100,18 +100,38 @@ impl CpuFeatures {
 
     /// Whether MKL's bf16 product runs bf16 instructions here (AMX or AVX512-BF16 on an
     /// Intel CPU) rather than converting to fp32 first.
-    pub fn bf16_native(&self) -> bool {
+    pub fn mkl_bf16_native(&self) -> bool {
         self.intel && (self.amx || self.avx512_bf16)
     }
 
-    /// What MKL's bf16 product runs on here: AMX, AVX512-BF16, or an emulation, unless
-    /// `MKL_ENABLE_INSTRUCTIONS` caps it.
+    /// Which library sentir's bf16 products run on here: MKL's bf16 × bf16 → fp32 product
+    /// where MKL runs bf16 instructions, or where the CPU has none (MKL's emulation was the
+    /// faster one measured there); libtorch's bf16 matmul (oneDNN) on a CPU with AVX512-BF16
+    /// that MKL does not use it on. `SENTIR_BF16_KERNEL=mkl` or `=matmul` overrides it.
+    pub fn bf16_matmul(&self) -> bool {
+        match std::env::var("SENTIR_BF16_KERNEL").as_deref() {
+            Ok("mkl") => false,
+            Ok("matmul") => true,
+            _ => self.avx512_bf16 && !self.mkl_bf16_native(),
+        }
+    }
+
+    /// What the bf16 products run on here: MKL on AMX or AVX512-BF16, oneDNN (libtorch's
+    /// bf16 matmul) on AVX512-BF16, or MKL's emulation, unless `MKL_ENABLE_INSTRUCTIONS` or
+    /// `ONEDNN_MAX_CPU_ISA` caps it.
     pub fn bf16_kernels(&self) -> String {
-        let best = match (self.bf16_native(), self.amx, self.avx512_bf16) {
-            (true, true, _) => "AMX",
-            (true, false, _) => "AVX512-BF16",
-            (false, _, true) => "emulated: MKL converts to fp32 on a non-Intel CPU",
-            (false, _, false) => "emulated: no AVX512-BF16 or AMX",
+        if self.bf16_matmul() {
+            let best = if self.avx512_bf16 {
+                "oneDNN bf16 matmul, AVX512-BF16 (MKL converts bf16 to fp32 on a non-Intel CPU)"
+            } else {
+                "oneDNN bf16 matmul, emulated: no AVX512-BF16"
+            };
+            return with_override(best, "ONEDNN_MAX_CPU_ISA");
+        }
+        let best = match (self.mkl_bf16_native(), self.amx, self.avx512_bf16) {
+            (true, true, _) => "MKL bf16 x bf16 -> fp32 gemm, AMX",
+            (true, false, _) => "MKL bf16 x bf16 -> fp32 gemm, AVX512-BF16",
+            (false, _, _) => "MKL bf16 x bf16 -> fp32 gemm, emulated: converted to fp32",
         };
         with_override(best, "MKL_ENABLE_INSTRUCTIONS")
     }

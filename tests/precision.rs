@@ -258,6 +258,52 @@ fn bf16_products_are_plain_products_of_the_rounded_values() {
 }
 
 #[test]
+fn bf16_matmul_layers_are_products_of_the_rounded_values_rounded_once() {
+    // LinearMode::Bf16Matmul (libtorch's bf16 matmul, oneDNN): inputs and weights rounded to
+    // bf16, the product's output rounded to bf16 once, then the bias and the residual added
+    // in fp32.
+    use rust_bert::qlinear::{LinearMode, QLinear, QuantizeDynamic};
+    use tch::nn::Module;
+    let _guard = tch::no_grad_guard();
+    let (n, k, w, bias) = weight_and_bias();
+    let mut layer = QLinear::new(tch::nn::Linear {
+        ws: Tensor::from_slice(&w).view([n as i64, k as i64]),
+        bs: Some(Tensor::from_slice(&bias)),
+    });
+    layer.set_linear_mode(LinearMode::Bf16Matmul);
+    assert!(layer.is_bf16());
+    let round = |v: f32| f32::from_bits(u32::from(kernels::bf16_bits(v)) << 16) as f64;
+    for m in [1usize, 3, 64, 300] {
+        let a: Vec<f32> = (0..m * k)
+            .map(|i| ((i * 104729) % 17) as f32 / 3.1 - 2.0)
+            .collect();
+        let residual: Vec<f32> = (0..m * n).map(|i| (i as f32 * 0.37).sin()).collect();
+        let x = Tensor::from_slice(&a).view([m as i64, k as i64]);
+        let r = Tensor::from_slice(&residual).view([m as i64, n as i64]);
+        let plain = Vec::<f32>::try_from(layer.forward(&x).flatten(0, -1)).unwrap();
+        let added = Vec::<f32>::try_from(layer.forward_add(&x, &r).flatten(0, -1)).unwrap();
+        for i in 0..m {
+            for j in 0..n {
+                let dot: f64 = (0..k)
+                    .map(|t| round(a[i * k + t]) * round(w[j * k + t]))
+                    .sum();
+                // One bf16 rounding of the product: within 2^-8 of its magnitude.
+                let tol = 1e-4 + dot.abs() / 256.0;
+                let want = bias[j] as f64 + dot;
+                let got = plain[i * n + j] as f64;
+                assert!((got - want).abs() <= tol, "m={m} ({i},{j}) {got} vs {want}");
+                let got = added[i * n + j] as f64;
+                let want = want + residual[i * n + j] as f64;
+                assert!(
+                    (got - want).abs() <= tol + 1e-5,
+                    "m={m} ({i},{j}) + residual"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn rows_quantize_with_their_own_scale_and_round_half_to_even() {
     let src = [127.0f32, 0.5, -63.5, 254.0, 5.0, -3.0, 0.0, -0.0, 0.0];
     let mut q = [0i8; 9];

@@ -3,6 +3,7 @@
 
 use super::config::{Architecture, ModelConfig};
 use super::error::ModelError;
+use crate::sysinfo::CpuFeatures;
 use rust_bert::bert::BertForSequenceClassification;
 use rust_bert::distilbert::DistilBertModelClassifier;
 use rust_bert::qlinear::{bf16_products_available, LinearMode, QuantizeDynamic};
@@ -82,10 +83,20 @@ impl SequenceClassifier for BertForSequenceClassification {
     }
 
     fn bf16_products(&mut self) -> bool {
-        bf16_products_available() && {
-            self.set_linear_mode(LinearMode::Bf16);
+        bf16_mode().is_some_and(|mode| {
+            self.set_linear_mode(mode);
             true
-        }
+        })
+    }
+}
+
+/// The Linear mode of bf16 products on this CPU ([`CpuFeatures::bf16_matmul`]: vendored
+/// patch 10's libtorch matmul, or patch 8's MKL product where libtorch exports it).
+fn bf16_mode() -> Option<LinearMode> {
+    if CpuFeatures::detect().bf16_matmul() {
+        Some(LinearMode::Bf16Matmul)
+    } else {
+        bf16_products_available().then_some(LinearMode::Bf16)
     }
 }
 
@@ -140,10 +151,10 @@ impl SequenceClassifier for Roberta {
     }
 
     fn bf16_products(&mut self) -> bool {
-        bf16_products_available() && {
-            self.net.set_linear_mode(LinearMode::Bf16);
+        bf16_mode().is_some_and(|mode| {
+            self.net.set_linear_mode(mode);
             true
-        }
+        })
     }
 }
 

@@ -94,15 +94,15 @@ pub struct AutoChoice {
 /// The modes from fastest to slowest that this CPU's extensions lead one to expect, from
 /// the README's measurements: with AMX, bf16 products first, int8 next; with AVX512-BF16
 /// alone, int8 (VNNI) first, bf16 next; with VNNI alone int8 (bf16 is emulated there,
-/// slower than fp32); AVX2 alone: fp32 only (nothing else measured there). bf16 counts only
-/// where MKL runs it natively ([`CpuFeatures::bf16_native`]: on an AMD EPYC with
-/// AVX512-BF16 it converted to fp32 and ran no faster than fp32).
+/// slower than fp32); AVX2 alone: fp32 only (nothing else measured there). The same on
+/// Intel and AMD CPUs with AVX512-BF16: bf16 runs on MKL on the first and on oneDNN on the
+/// second ([`CpuFeatures::bf16_kernels`]).
 pub fn expected_order(f: &CpuFeatures) -> Vec<Precision> {
     let vnni = f.avx512_vnni || f.avx_vnni || f.amx;
     let mut order = Vec::new();
-    if f.amx && f.bf16_native() {
+    if f.amx {
         order.extend([Precision::Bf16, Precision::Int8]);
-    } else if f.bf16_native() {
+    } else if f.avx512_bf16 {
         order.extend([Precision::Int8, Precision::Bf16]);
     } else if vnni {
         order.push(Precision::Int8);
@@ -241,22 +241,33 @@ mod tests {
     }
 
     #[test]
-    fn bf16_ranks_only_where_mkl_runs_it_natively() {
-        // An AMD CPU with AVX512-BF16 (no AMX): MKL converts bf16 to fp32 there.
+    fn bf16_runs_on_onednn_where_mkl_would_convert_it() {
+        // An AMD CPU with AVX512-BF16 (no AMX): MKL converts bf16 to fp32 there, oneDNN
+        // runs it; ranked as on an Intel CPU with the same extensions.
         let amd = CpuFeatures {
             amx: false,
             intel: false,
             ..amx()
         };
-        assert_eq!(expected_order(&amd), vec![Precision::Int8, Precision::Fp32]);
-        let got = choose(Some(&cal(0.998, 0.978)), "Other CPU", &amd, Device::Cpu);
-        assert_eq!(got.precision, Precision::Fp32, "{}", got.why);
         let intel = CpuFeatures { intel: true, ..amd };
-        assert_eq!(
-            expected_order(&intel),
-            vec![Precision::Int8, Precision::Bf16, Precision::Fp32]
-        );
-        assert!(amd.bf16_kernels().contains("non-Intel"), "{}", amd.bf16_kernels());
+        let order = vec![Precision::Int8, Precision::Bf16, Precision::Fp32];
+        assert_eq!(expected_order(&amd), order);
+        assert_eq!(expected_order(&intel), order);
+        let got = choose(Some(&cal(0.998, 0.978)), "Other CPU", &amd, Device::Cpu);
+        assert_eq!(got.precision, Precision::Bf16, "{}", got.why);
+        if std::env::var_os("SENTIR_BF16_KERNEL").is_none() {
+            assert!(amd.bf16_matmul() && !intel.bf16_matmul() && !amx().bf16_matmul());
+            assert!(
+                amd.bf16_kernels().contains("oneDNN"),
+                "{}",
+                amd.bf16_kernels()
+            );
+            assert!(
+                amx().bf16_kernels().contains("MKL"),
+                "{}",
+                amx().bf16_kernels()
+            );
+        }
     }
 
     #[test]

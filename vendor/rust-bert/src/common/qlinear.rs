@@ -1,6 +1,7 @@
-// sentir patches 3, 7 and 8 (see PATCHES.md): a Linear layer that can switch to int8 dynamic
-// quantization, as `torch.quantization.quantize_dynamic` does for `nn.Linear`, to fp32
-// weights prepacked once for MKL's sgemm, or to bf16 products (MKL's bf16 x bf16 -> fp32).
+// sentir patches 3, 7, 8 and 10 (see PATCHES.md): a Linear layer that can switch to int8
+// dynamic quantization, as `torch.quantization.quantize_dynamic` does for `nn.Linear`, to fp32
+// weights prepacked once for MKL's sgemm, or to bf16 products (MKL's bf16 x bf16 -> fp32, or
+// libtorch's bf16 matmul).
 // Licensed under the Apache License, Version 2.0, like the rest of this crate.
 
 //! A `Linear` layer with two inference modes besides the float layer:
@@ -20,6 +21,9 @@
 //!   rounded to bfloat16 at each call, and MKL's bf16 × bf16 → fp32 product (AMX or
 //!   AVX512-BF16 where the CPU has them) accumulated in fp32 onto the bias rows. Everything
 //!   around the products (residuals, LayerNorm, attention, GELU) stays fp32.
+//! - the same with libtorch's bf16 matmul (oneDNN, which runs AVX512-BF16 on any CPU that has
+//!   it, where MKL converts bf16 to fp32 on non-Intel CPUs): the product's output is rounded
+//!   to bf16 before the bias and residual are added in fp32.
 
 use super::kernels::{self, Bf16Weight, MklPacked};
 use std::convert::TryFrom;
@@ -58,6 +62,9 @@ pub enum LinearMode {
     /// bf16 weights and inputs of the products, fp32 accumulation and everything else fp32
     /// (CPU; falls back to `Float` where libtorch has no MKL bf16 product).
     Bf16,
+    /// bf16 weights and inputs of the products through libtorch's bf16 matmul (oneDNN), the
+    /// output rounded to bf16, bias, residual and everything else fp32 (CPU).
+    Bf16Matmul,
 }
 
 /// `nn::Linear` that can run with int8 or prepacked fp32 weights (CPU only).
@@ -70,6 +77,8 @@ pub struct QLinear {
     packed: Option<(MklPacked, Tensor)>,
     /// The bf16 weight and its bias as a `[1, out]` tensor.
     bf16: Option<(Bf16Weight, Tensor)>,
+    /// [`LinearMode::Bf16Matmul`]: the `[in, out]` bf16 weight and the `[1, out]` fp32 bias.
+    bf16_matmul: Option<(Tensor, Tensor)>,
 }
 
 /// Layers that can switch their Linear layers' inference mode.
@@ -98,6 +107,7 @@ impl QLinear {
             int8: None,
             packed: None,
             bf16: None,
+            bf16_matmul: None,
         }
     }
 
@@ -134,9 +144,9 @@ impl QLinear {
         self.packed.is_some()
     }
 
-    /// Whether the layer runs bf16 products.
+    /// Whether the layer runs bf16 products (either kind).
     pub fn is_bf16(&self) -> bool {
-        self.bf16.is_some()
+        self.bf16.is_some() || self.bf16_matmul.is_some()
     }
 
     fn float_parts(&self) -> (Tensor, Vec<f32>) {
@@ -273,6 +283,27 @@ impl QLinear {
         *out_size.last_mut().expect("non-empty") = w.n() as i64;
         y.view(out_size.as_slice())
     }
+
+    fn forward_bf16_matmul(
+        &self,
+        w_t: &Tensor,
+        bias: &Tensor,
+        xs: &Tensor,
+        residual: Option<&Tensor>,
+    ) -> Tensor {
+        let size = xs.size();
+        let k = *size.last().expect("linear input has a last dimension");
+        let n = w_t.size()[1];
+        let x = xs.reshape([-1, k]).to_kind(Kind::BFloat16);
+        let product = x.matmul(w_t);
+        // The bias rows (plus the residual), then the bf16 product added in one pass that
+        // reads it as fp32.
+        let mut y = bias_rows(bias, residual, x.size()[0], n);
+        let _ = y.g_add_(&product);
+        let mut out_size = size;
+        *out_size.last_mut().expect("non-empty") = n;
+        y.view(out_size.as_slice())
+    }
 }
 
 /// A fresh `[rows, n]` fp32 tensor holding the bias rows, plus the residual when given, that
@@ -302,6 +333,7 @@ impl QuantizeDynamic for QLinear {
                 self.int8 = None;
                 self.packed = None;
                 self.bf16 = None;
+                self.bf16_matmul = None;
             }
             LinearMode::Int8 => {
                 self.quantize();
@@ -321,7 +353,14 @@ impl QuantizeDynamic for QLinear {
                     self.release_float();
                 }
             }
-            LinearMode::PackedFp32 | LinearMode::Bf16 => {}
+            LinearMode::Bf16Matmul if on_cpu && self.linear.ws.kind() == Kind::Float => {
+                let (w, bias) = self.float_parts();
+                let n = w.size()[0];
+                let w_t = w.to_kind(Kind::BFloat16).tr().contiguous();
+                self.bf16_matmul = Some((w_t, Tensor::from_slice(&bias).view([1, n])));
+                self.release_float();
+            }
+            LinearMode::PackedFp32 | LinearMode::Bf16 | LinearMode::Bf16Matmul => {}
         }
     }
 }
@@ -362,6 +401,10 @@ impl QLinear {
             (Some(q), _, _) if cpu && residual_fits => self.forward_int8(q, xs, residual),
             (None, Some((p, bias)), _) if float_fits => self.forward_packed(p, bias, xs, residual),
             (None, None, Some((w, bias))) if float_fits => self.forward_bf16(w, bias, xs, residual),
+            (None, None, None) if float_fits && self.bf16_matmul.is_some() => {
+                let (w_t, bias) = self.bf16_matmul.as_ref().expect("checked");
+                self.forward_bf16_matmul(w_t, bias, xs, residual)
+            }
             _ => match residual {
                 Some(r) => r + self.linear.forward(xs),
                 None => self.linear.forward(xs),
