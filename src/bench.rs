@@ -230,7 +230,7 @@ impl BenchReport {
         let linear = match self.precision {
             "int8" => format!("oneDNN int8 _int_mm ({})", f.int8_kernels()),
             // Vendored rust-bert patches 8 and 10, for the bert family only.
-            "bf16" if rust_bert::qlinear::bf16_products_available() || f.bf16_matmul() => {
+            "bf16" if crate::model::bf16_mode(f).is_some() => {
                 format!("{} (bert, roberta, xlm-roberta)", f.bf16_kernels())
             }
             "bf16" if f.avx512_bf16 || f.amx => "oneDNN bf16 gemm (native)".to_string(),

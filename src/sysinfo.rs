@@ -43,13 +43,14 @@ impl CpuFeatures {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::is_x86_feature_detected as has;
-            let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-            let flag = |f: &str| {
-                flags
-                    .lines()
-                    .find(|l| l.starts_with("flags"))
-                    .is_some_and(|l| l.split_whitespace().any(|w| w == f))
+            let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+            // Whether the first `key` line (of the first CPU) has the word `word`.
+            let has_word = |key: &str, word: &str| {
+                info.lines()
+                    .find(|l| l.starts_with(key))
+                    .is_some_and(|l| l.split_whitespace().any(|w| w == word))
             };
+            let flag = |f: &str| has_word("flags", f);
             CpuFeatures {
                 avx2: has!("avx2") && has!("fma"),
                 avx512: has!("avx512f") && has!("avx512bw") && has!("avx512vl") && has!("avx512dq"),
@@ -57,10 +58,7 @@ impl CpuFeatures {
                 avx_vnni: has!("avxvnni"),
                 avx512_bf16: has!("avx512bf16"),
                 amx: flag("amx_tile") && flag("amx_int8") && flag("amx_bf16"),
-                intel: flags
-                    .lines()
-                    .find(|l| l.starts_with("vendor_id"))
-                    .is_some_and(|l| l.split_whitespace().any(|w| w == "GenuineIntel")),
+                intel: has_word("vendor_id", "GenuineIntel"),
             }
         }
         #[cfg(not(target_arch = "x86_64"))]

@@ -83,17 +83,18 @@ impl SequenceClassifier for BertForSequenceClassification {
     }
 
     fn bf16_products(&mut self) -> bool {
-        bf16_mode().is_some_and(|mode| {
+        bf16_mode(&CpuFeatures::detect()).is_some_and(|mode| {
             self.set_linear_mode(mode);
             true
         })
     }
 }
 
-/// The Linear mode of bf16 products on this CPU ([`CpuFeatures::bf16_matmul`]: vendored
-/// patch 10's libtorch matmul, or patch 8's MKL product where libtorch exports it).
-fn bf16_mode() -> Option<LinearMode> {
-    if CpuFeatures::detect().bf16_matmul() {
+/// The Linear mode of the bert family's bf16 products on a CPU with `features`
+/// ([`CpuFeatures::bf16_matmul`]: vendored patch 10's libtorch matmul, or patch 8's MKL
+/// product where libtorch exports it); `None`: the whole model runs in bf16 instead.
+pub(crate) fn bf16_mode(features: &CpuFeatures) -> Option<LinearMode> {
+    if features.bf16_matmul() {
         Some(LinearMode::Bf16Matmul)
     } else {
         bf16_products_available().then_some(LinearMode::Bf16)
@@ -151,7 +152,7 @@ impl SequenceClassifier for Roberta {
     }
 
     fn bf16_products(&mut self) -> bool {
-        bf16_mode().is_some_and(|mode| {
+        bf16_mode(&CpuFeatures::detect()).is_some_and(|mode| {
             self.net.set_linear_mode(mode);
             true
         })

@@ -18,6 +18,7 @@ mod precision;
 mod scores;
 pub mod weights;
 
+pub(crate) use arch::bf16_mode;
 pub use collate::{collate, Collated};
 pub use error::ModelError;
 pub use infer::Outputs;

@@ -186,7 +186,7 @@ fn rows_per_part(rows: usize, width: usize) -> usize {
     if rows == 0 {
         return 0;
     }
-    let threads = (tch::get_num_threads().max(1) as usize).min(MAX_PARTS);
+    let threads = team_size();
     let by_size = (rows * width.max(1) / MIN_PART_VALUES).max(1);
     rows.div_ceil(threads.min(by_size))
 }
@@ -201,13 +201,17 @@ fn row_parts<'a, A>(
     n: usize,
     m: usize,
 ) -> Vec<(&'a [A], &'a mut [f32])> {
-    let threads = (tch::get_num_threads().max(1) as usize).min(MAX_PARTS);
-    let per = m.div_ceil(threads.min(m).max(1)).max(1);
+    let per = m.div_ceil(team_size().min(m).max(1)).max(1);
     a.chunks(per * k).zip(c.chunks_mut(per * n)).collect()
 }
 
 /// Most parts one pass is split into.
 const MAX_PARTS: usize = 64;
+
+/// Threads of libtorch's OpenMP team, at most [`MAX_PARTS`]: how many parts a pass is cut into.
+fn team_size() -> usize {
+    (tch::get_num_threads().max(1) as usize).min(MAX_PARTS)
+}
 
 // libgomp's entry points, as libtorch's OpenMP build loads them.
 type GompParallel = unsafe extern "C" fn(extern "C" fn(*mut c_void), *mut c_void, c_uint, c_uint);

@@ -397,12 +397,13 @@ impl QLinear {
             && xs.kind() == Kind::Float
             && residual.map_or(true, |r| r.kind() == Kind::Float)
             && !xs.requires_grad();
-        match (&self.int8, &self.packed, &self.bf16) {
-            (Some(q), _, _) if cpu && residual_fits => self.forward_int8(q, xs, residual),
-            (None, Some((p, bias)), _) if float_fits => self.forward_packed(p, bias, xs, residual),
-            (None, None, Some((w, bias))) if float_fits => self.forward_bf16(w, bias, xs, residual),
-            (None, None, None) if float_fits && self.bf16_matmul.is_some() => {
-                let (w_t, bias) = self.bf16_matmul.as_ref().expect("checked");
+        match (&self.int8, &self.packed, &self.bf16, &self.bf16_matmul) {
+            (Some(q), ..) if cpu && residual_fits => self.forward_int8(q, xs, residual),
+            (None, Some((p, bias)), ..) if float_fits => self.forward_packed(p, bias, xs, residual),
+            (None, None, Some((w, bias)), _) if float_fits => {
+                self.forward_bf16(w, bias, xs, residual)
+            }
+            (None, None, None, Some((w_t, bias))) if float_fits => {
                 self.forward_bf16_matmul(w_t, bias, xs, residual)
             }
             _ => match residual {
