@@ -199,6 +199,32 @@ pub fn percentile(sorted: &[Duration], p: u32) -> f64 {
 }
 
 impl BenchReport {
+    /// Which kernels the products and the other ops run on, for this precision and CPU.
+    fn kernels(&self) -> String {
+        let f = &self.machine.features;
+        let linear = match self.precision {
+            "int8" => format!("oneDNN int8 _int_mm ({})", f.int8_kernels()),
+            // Vendored rust-bert patches 8 and 10, for the bert family only.
+            "bf16" if crate::model::bf16_mode(f).is_some() => {
+                format!("{} (bert, roberta, xlm-roberta)", f.bf16_kernels())
+            }
+            "bf16" if f.avx512_bf16 || f.amx => "oneDNN bf16 gemm (native)".to_string(),
+            "bf16" => "oneDNN bf16 gemm (emulated: no AVX512-BF16 or AMX)".to_string(),
+            // Vendored rust-bert patches 7 and 9, for the bert family only (not DistilBERT).
+            _ if rust_bert::qlinear::fp32_packing_available() => {
+                "MKL sgemm, weights packed once, rows split over the threads (bert, roberta, \
+                 xlm-roberta)"
+                    .to_string()
+            }
+            _ => "MKL sgemm".to_string(),
+        };
+        if self.device == "cpu" {
+            format!("Linear: {linear}; other ops: ATen {}", f.aten_kernels())
+        } else {
+            "libtorch CUDA".to_string()
+        }
+    }
+
     /// The human table.
     pub fn to_table(&self) -> String {
         let mut t = String::new();
@@ -225,30 +251,8 @@ impl BenchReport {
                 self.machine.cpu, self.machine.cores, self.machine.memory_gib
             ),
         );
-        let f = &self.machine.features;
-        line("cpu features", f.names());
-        let linear = match self.precision {
-            "int8" => format!("oneDNN int8 _int_mm ({})", f.int8_kernels()),
-            // Vendored rust-bert patches 8 and 10, for the bert family only.
-            "bf16" if crate::model::bf16_mode(f).is_some() => {
-                format!("{} (bert, roberta, xlm-roberta)", f.bf16_kernels())
-            }
-            "bf16" if f.avx512_bf16 || f.amx => "oneDNN bf16 gemm (native)".to_string(),
-            "bf16" => "oneDNN bf16 gemm (emulated: no AVX512-BF16 or AMX)".to_string(),
-            // Vendored rust-bert patches 7 and 9, for the bert family only (not DistilBERT).
-            _ if rust_bert::qlinear::fp32_packing_available() => {
-                "MKL sgemm, weights packed once, rows split over the threads (bert, roberta, \
-                 xlm-roberta)"
-                    .to_string()
-            }
-            _ => "MKL sgemm".to_string(),
-        };
-        let kernels = if self.device == "cpu" {
-            format!("Linear: {linear}; other ops: ATen {}", f.aten_kernels())
-        } else {
-            "libtorch CUDA".to_string()
-        };
-        line("kernels", kernels);
+        line("cpu features", self.machine.features.names());
+        line("kernels", self.kernels());
         line(
             "messages",
             format!(
