@@ -96,7 +96,7 @@ pub struct AutoChoice {
 /// AVX512-BF16, int8 (VNNI) first, bf16 (on oneDNN, [`CpuFeatures::bf16_kernels`]) next;
 /// with VNNI alone int8 (bf16 is emulated there, slower than fp32); AVX2 alone: fp32 only
 /// (nothing else measured there). An Intel CPU with AVX512-BF16 and no AMX ranks as VNNI
-/// alone: its bf16 products ran at 0.55× fp32's speed on MKL and on oneDNN alike.
+/// alone: bf16 ran at 0.6× fp32's speed there, on MKL and on oneDNN alike.
 pub fn expected_order(f: &CpuFeatures) -> Vec<Precision> {
     let vnni = f.avx512_vnni || f.avx_vnni || f.amx;
     let mut order = Vec::new();
