@@ -14,13 +14,41 @@ use tch::{nn, Kind, Tensor};
 /// their features.
 pub type Forward = Result<(Tensor, Option<Tensor>), ModelError>;
 
+/// A batch's tokens as the network takes them: ids, looked up in its own embedding table,
+/// or their word-embedding rows, looked up by the caller ([`super::words`]).
+#[derive(Clone, Copy)]
+pub enum Tokens<'a> {
+    /// `[batch, seq]` int64 token ids.
+    Ids(&'a Tensor),
+    /// `[batch, seq, hidden]` word embeddings.
+    Embeds(&'a Tensor),
+}
+
+impl<'a> Tokens<'a> {
+    /// The ids, if given as ids.
+    fn ids(self) -> Option<&'a Tensor> {
+        match self {
+            Tokens::Ids(t) => Some(t),
+            Tokens::Embeds(_) => None,
+        }
+    }
+
+    /// The word embeddings, if given as rows.
+    fn embeds(self) -> Option<&'a Tensor> {
+        match self {
+            Tokens::Ids(_) => None,
+            Tokens::Embeds(t) => Some(t),
+        }
+    }
+}
+
 /// A sequence classifier: token ids and attention mask in, one logit per class out.
 ///
 /// Implementations call the model's `forward_t` with the attention mask built by
 /// [`super::collate()`], so a message's logits do not depend on its batch-mates.
 pub trait SequenceClassifier: Send {
-    /// `input_ids` and `mask` are `[batch, seq]` int64; returns `[batch, classes]` logits.
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError>;
+    /// `mask` is `[batch, seq]` int64; returns `[batch, classes]` logits.
+    fn logits(&self, tokens: Tokens, mask: &Tensor, train: bool) -> Result<Tensor, ModelError>;
 
     /// Makes [`SequenceClassifier::forward`] return head features (costs a little memory).
     fn set_head_features(&mut self, _on: bool) {}
@@ -28,8 +56,8 @@ pub trait SequenceClassifier: Send {
     /// The logits and, where the architecture exposes them, the `[batch, 2 × hidden]`
     /// features of the extra heads ([`super::heads`]): the pooled output the classifier
     /// reads, and the masked mean of the last layer's input over the tokens.
-    fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Forward {
-        Ok((self.logits(ids, mask, train)?, None))
+    fn forward(&self, tokens: Tokens, mask: &Tensor, train: bool) -> Forward {
+        Ok((self.logits(tokens, mask, train)?, None))
     }
 
     /// Switches the encoder's Linear layers to int8 dynamic quantization (CPU inference).
@@ -54,14 +82,17 @@ pub trait SequenceClassifier: Send {
 }
 
 impl SequenceClassifier for BertForSequenceClassification {
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
+    fn logits(&self, tokens: Tokens, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
+        let (ids, embeds) = (tokens.ids(), tokens.embeds());
         Ok(self
-            .forward_t(Some(input_ids), Some(mask), None, None, None, train)
+            .forward_t(ids, Some(mask), None, None, embeds, train)
             .logits)
     }
 
-    fn forward(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Forward {
-        let (logits, pooled, states) = self.forward_with_pooled_t(Some(ids), Some(mask), train)?;
+    fn forward(&self, tokens: Tokens, mask: &Tensor, train: bool) -> Forward {
+        let (ids, embeds) = (tokens.ids(), tokens.embeds());
+        let (logits, pooled, states) =
+            self.forward_with_pooled_t(ids, Some(mask), embeds, train)?;
         let Some(states) = states else {
             return Ok((logits, None));
         };
@@ -124,7 +155,7 @@ pub struct Roberta {
 }
 
 impl SequenceClassifier for Roberta {
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
+    fn logits(&self, tokens: Tokens, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
         let positions = mask
             .f_cumsum(1, Kind::Int64)?
             .f_mul(mask)?
@@ -132,11 +163,11 @@ impl SequenceClassifier for Roberta {
         Ok(self
             .net
             .forward_t(
-                Some(input_ids),
+                tokens.ids(),
                 Some(mask),
                 None,
                 Some(&positions),
-                None,
+                tokens.embeds(),
                 train,
             )
             .logits)
@@ -160,9 +191,9 @@ impl SequenceClassifier for Roberta {
 }
 
 impl SequenceClassifier for DistilBertModelClassifier {
-    fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
+    fn logits(&self, tokens: Tokens, mask: &Tensor, train: bool) -> Result<Tensor, ModelError> {
         Ok(self
-            .forward_t(Some(input_ids), Some(mask), None, train)?
+            .forward_t(tokens.ids(), Some(mask), tokens.embeds(), train)?
             .logits)
     }
 }

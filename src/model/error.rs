@@ -64,6 +64,14 @@ pub enum ModelError {
         /// The variables.
         names: Vec<String>,
     },
+    /// A token id the word-embedding table has no row for.
+    #[error("token id {id} is outside the vocabulary ({vocab} rows)")]
+    TokenId {
+        /// The id.
+        id: i64,
+        /// The table's rows.
+        vocab: i64,
+    },
     /// int8 inference is not available (architecture or libtorch build).
     #[error("{0}")]
     NoInt8(&'static str),

@@ -1,6 +1,7 @@
 //! Inference: one forward pass through the network and the extra heads, and the
 //! probabilities of every head per row.
 
+use super::arch::Tokens;
 use super::error::ModelError;
 use super::heads::REASONS;
 use super::panic::panic_message;
@@ -24,9 +25,21 @@ pub struct Outputs {
 impl Model {
     /// Raw logits `[batch, classes]` for a padded batch with its attention mask.
     pub fn logits(&self, input_ids: &Tensor, mask: &Tensor, train: bool) -> Result<Tensor> {
-        self.net
-            .logits(input_ids, mask, train)
+        self.embedded(input_ids, |tokens| self.net.logits(tokens, mask, train))
             .map_err(|e| e.in_dir(&self.dir))
+    }
+
+    /// Runs `f` on the batch's tokens: their rows of the word table where the model reads
+    /// them from the file ([`super::words`]), else the ids.
+    fn embedded<T>(
+        &self,
+        input_ids: &Tensor,
+        f: impl FnOnce(Tokens) -> Result<T, ModelError>,
+    ) -> Result<T, ModelError> {
+        match &self.words {
+            Some(words) => f(Tokens::Embeds(&words.lookup(input_ids)?)),
+            None => f(Tokens::Ids(input_ids)),
+        }
     }
 
     /// Sentiment logits and the extra heads' logits in one forward pass.
@@ -41,7 +54,8 @@ impl Model {
         mask: &Tensor,
         train: bool,
     ) -> Result<Outputs, ModelError> {
-        let (sentiment, features) = self.net.forward(input_ids, mask, train)?;
+        let (sentiment, features) =
+            self.embedded(input_ids, |tokens| self.net.forward(tokens, mask, train))?;
         if !self.heads.any() {
             return Ok(Outputs {
                 sentiment,

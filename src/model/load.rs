@@ -6,17 +6,19 @@ use super::error::{Context, ModelError};
 use super::heads::Heads;
 use super::labels::LabelMap;
 use super::weights::{self, Header};
+use super::words::WordTable;
 use super::{Coverage, Model};
 use crate::error::Result;
 use std::path::Path;
-use tch::{nn, Device, Kind, Tensor};
+use tch::{nn, Device};
 
 /// Files an HF sequence-classification directory must hold.
 const REQUIRED_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
 
 impl Model {
-    /// Loads `dir` (config.json, tokenizer.json, model.safetensors) for inference; word
-    /// embeddings stored as fp16 stay fp16 (see `allocate_word_embeddings`).
+    /// Loads `dir` (config.json, tokenizer.json, model.safetensors) for inference: the word
+    /// embeddings stay in the file and are read per batch ([`super::words`]), in their
+    /// stored kind (fp16 stays fp16).
     pub fn load(dir: &Path, device: Device) -> Result<Model> {
         Ok(Model::load_with(dir, device, Coverage::Complete, None)?.0)
     }
@@ -52,16 +54,21 @@ fn load_dir(
     let prefix = config.arch.base_prefix();
     let file = dir.join("model.safetensors");
     let header = weights::read_header(&file).context("model.safetensors")?;
-    let mut net = if coverage == Coverage::Complete {
+    let (mut net, words) = if coverage == Coverage::Complete {
         let net = arch::build(&vs.root(), &placeholder_vocab(&config))?;
-        allocate_word_embeddings(&vs, &header, prefix).context("model.safetensors")?;
-        net
+        let words = word_table(&vs, &file, &header, prefix).context("model.safetensors")?;
+        (net, Some(words))
     } else {
-        arch::build(&vs.root(), &config)?
+        (arch::build(&vs.root(), &config)?, None)
     };
     let allow_missing = coverage == Coverage::AllowMissing;
-    let missing =
-        weights::load(&vs, &file, &header, prefix, allow_missing).context("model.safetensors")?;
+    let vars = vs
+        .variables()
+        .into_iter()
+        .filter(|(name, _)| words.is_none() || !is_word_table(name))
+        .collect();
+    let missing = weights::load_vars(vars, &file, &header, prefix, allow_missing)
+        .context("model.safetensors")?;
     let heads = if config.arch == Architecture::Bert {
         Heads::load(dir, &vs, head_width(&config))?
     } else {
@@ -72,6 +79,7 @@ fn load_dir(
         net,
         heads,
         vs,
+        words,
         config,
         labels,
         dir: dir.to_path_buf(),
@@ -84,46 +92,38 @@ pub(super) fn head_width(config: &ModelConfig) -> i64 {
     2 * config.raw["hidden_size"].as_i64().unwrap_or(768)
 }
 
-/// Gives the word-embedding table its real storage, uninitialised, in the file's kind
-/// (fp16 stays fp16: a lookup table needs no fp32 arithmetic; the README gives the memory
-/// saved). The network is built with a one-row placeholder table (see [`placeholder_vocab`]),
-/// so the full table is never randomly initialised.
-fn allocate_word_embeddings(
+/// The network's word-embedding variable (one per architecture).
+fn is_word_table(name: &str) -> bool {
+    name.ends_with("word_embeddings.weight")
+}
+
+/// The file's word-embedding table, read per batch at inference. The network is built with
+/// a one-row placeholder table (see [`placeholder_vocab`]), so the full table is never
+/// allocated or randomly initialised.
+fn word_table(
     vs: &nn::VarStore,
+    file: &Path,
     header: &Header,
     prefix: &str,
-) -> Result<(), ModelError> {
-    for (name, mut var) in vs.variables() {
-        if !name.ends_with("word_embeddings.weight") {
-            continue;
-        }
-        let Some(info) = weights::lookup(header, &name, prefix) else {
-            return Err(ModelError::Missing {
-                file: None,
-                names: vec![name],
-            });
-        };
-        let width = var.size().last().copied();
-        if info.shape.len() != 2 || info.shape.last().copied() != width {
-            return Err(ModelError::Shape {
-                name,
-                file: info.shape.clone(),
-                model: format!("[vocab, {}]", width.unwrap_or(0)),
-            });
-        }
-        let kind = if info.kind == Kind::Half {
-            Kind::Half
-        } else {
-            var.kind()
-        };
-        let table = Tensor::f_empty(info.shape.as_slice(), (kind, var.device()))?;
-        tch::no_grad(|| var.f_set_data(&table))?;
-    }
-    Ok(())
+) -> Result<WordTable, ModelError> {
+    let vars = vs.variables();
+    let Some((name, var)) = vars.iter().find(|(name, _)| is_word_table(name)) else {
+        return Err(ModelError::Config(
+            "the network has no word embeddings".into(),
+        ));
+    };
+    let Some(info) = weights::lookup(header, name, prefix) else {
+        return Err(ModelError::Missing {
+            file: None,
+            names: vec![name.clone()],
+        });
+    };
+    let width = var.size().last().copied().unwrap_or(0);
+    WordTable::open(file, info, width, var.device())
 }
 
 /// `config` with a one-token vocabulary: the network is built with a placeholder word-embedding
-/// table that [`allocate_word_embeddings`] replaces before the weights are copied in.
+/// table; the real one is read from the file ([`word_table`]).
 fn placeholder_vocab(config: &ModelConfig) -> ModelConfig {
     let mut c = config.clone();
     if let Some(obj) = c.raw.as_object_mut() {

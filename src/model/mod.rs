@@ -17,6 +17,7 @@ mod panic;
 mod precision;
 mod scores;
 pub mod weights;
+mod words;
 
 pub(crate) use arch::bf16_mode;
 pub use collate::{collate, Collated};
@@ -33,6 +34,7 @@ use heads::Heads;
 use labels::LabelMap;
 use std::path::{Path, PathBuf};
 use tch::{nn, Device};
+use words::WordTable;
 
 /// Parses `cpu`, `cuda` or `cuda:N`.
 pub fn parse_device(s: &str) -> Result<Device> {
@@ -52,6 +54,9 @@ pub struct Model {
     net: Box<dyn SequenceClassifier>,
     heads: Heads,
     vs: nn::VarStore,
+    /// At inference, the word-embedding table read from the file per batch (the network's
+    /// own table is then a one-row placeholder); `None` for training, which holds it.
+    words: Option<WordTable>,
     config: ModelConfig,
     labels: LabelMap,
     dir: PathBuf,

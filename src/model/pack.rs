@@ -189,8 +189,8 @@ pub fn assemble(base: &Path, trained: &Path, out: &Path) -> Result<()> {
         _ => return Err(in_trained(&"incomplete word-embedding delta")),
     }
     let mut tensors: Vec<(String, Tensor)> = t.into_iter().collect();
-    // fp16 like the trained tensors: sentir keeps fp16 word embeddings as they are in
-    // memory (see `Model::load`), and transformers widens them to fp32 on load.
+    // fp16 like the trained tensors: sentir's inference reads fp16 word-embedding rows as
+    // they are stored (see `Model::load`), and transformers widens them to fp32 on load.
     tensors.push((WORD_EMBEDDINGS.0.to_string(), emb.f_to_kind(Kind::Half)?));
     atomic::write_with(&out.join("model.safetensors"), |tmp| {
         Ok(weights::save(&mut tensors, tmp)?)

@@ -59,7 +59,12 @@ impl Model {
             Precision::Bf16 if model.device() == Device::Cpu && model.net.bf16_products() => {}
             // Elsewhere, every float variable (embeddings, encoder, heads); the logits are
             // read back as fp32 (`probability_rows`).
-            Precision::Bf16 => model.vs.bfloat16(),
+            Precision::Bf16 => {
+                model.vs.bfloat16();
+                if let Some(words) = &mut model.words {
+                    words.set_kind(tch::Kind::BFloat16);
+                }
+            }
         }
         Ok(model)
     }

@@ -1379,15 +1379,24 @@ impl BertForSequenceClassification {
     /// sentir patch 6: the logits, the pooled output they are computed from
     /// (`[batch, hidden]`, before dropout) and, with `set_keep_penultimate`, the last
     /// layer's input (`[batch, seq, hidden]`), so extra heads can read the same pass.
+    /// sentir patch 11: `input_embeds` instead of `input_ids`, as in `forward_t`.
     pub fn forward_with_pooled_t(
         &self,
         input_ids: Option<&Tensor>,
         mask: Option<&Tensor>,
+        input_embeds: Option<&Tensor>,
         train: bool,
     ) -> Result<(Tensor, Tensor, Option<Tensor>), RustBertError> {
-        let output = self
-            .bert
-            .forward_t(input_ids, mask, None, None, None, None, None, train)?;
+        let output = self.bert.forward_t(
+            input_ids,
+            mask,
+            None,
+            None,
+            input_embeds,
+            None,
+            None,
+            train,
+        )?;
         let pooled = output.pooled_output.ok_or_else(|| {
             RustBertError::ValueError("BERT model built without a pooler".to_string())
         })?;
