@@ -1,10 +1,11 @@
 //! Logits parity with Python transformers on tiny random fixture models (see
 //! tests/fixtures/README.md): token ids must be identical, logits within 1e-4, and a
 //! message's logits must not depend on its batch-mates. Each model is checked as training
-//! loads it (`Model::load`) and as inference does (`--precision fp32`: prepacked weights,
-//! fused query-key-value).
+//! loads it (word-embedding table in memory), as `Model::load` does (the table read from the
+//! file per batch) and as inference does (`--precision fp32`: that, plus prepacked weights
+//! and fused query-key-value).
 
-use sentir::model::{collate, Model, Precision};
+use sentir::model::{collate, Coverage, Model, Precision};
 use sentir::tokenize::TextEncoder;
 use std::path::PathBuf;
 use tch::Device;
@@ -50,9 +51,24 @@ fn assert_close(name: &str, what: &str, got: &[Vec<f32>], want: &[Vec<f32>]) {
 
 fn check(name: &str) {
     let (dir, _) = fixture(name);
-    check_model(name, Model::load(&dir, Device::Cpu).unwrap());
+    let (training, _) = Model::load_with(&dir, Device::Cpu, Coverage::AllowMissing, None).unwrap();
+    assert!(word_table_rows(&training) > 1);
+    check_model(&format!("{name} (as training loads it)"), training);
+    let model = Model::load(&dir, Device::Cpu).unwrap();
+    // The network's own table is a one-row placeholder: the rows come from the file.
+    assert_eq!(word_table_rows(&model), 1, "{name}");
+    check_model(name, model);
     let inference = Model::load_with_precision(&dir, Device::Cpu, Precision::Fp32).unwrap();
     check_model(&format!("{name} (inference fp32)"), inference);
+}
+
+fn word_table_rows(model: &Model) -> i64 {
+    let vars = model.var_store().variables();
+    let (_, table) = vars
+        .iter()
+        .find(|(n, _)| n.ends_with("word_embeddings.weight"))
+        .expect("a word-embedding variable");
+    table.size()[0]
 }
 
 fn check_model(name: &str, model: Model) {
