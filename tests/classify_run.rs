@@ -135,29 +135,72 @@ fn model_with_tokenizer(dir: &Path, edit: impl Fn(&mut serde_json::Value)) -> St
     m.display().to_string()
 }
 
+/// Without its token-type rows (`type_vocab_size` 0, an empty table in the file), a model
+/// loads and fails in its first forward pass, inside rust-bert's layers.
+fn model_without_token_types(dir: &Path) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let m = model_with_tokenizer(dir, |_| {});
+    let weights = Path::new(&m).join("model.safetensors");
+    let tensors: Vec<(String, tch::Tensor)> = tch::Tensor::read_safetensors(&weights)
+        .unwrap()
+        .into_iter()
+        .map(|(name, t)| {
+            if !name.ends_with("token_type_embeddings.weight") {
+                return (name, t);
+            }
+            let empty = tch::Tensor::zeros([0, t.size()[1]], (t.kind(), tch::Device::Cpu));
+            (name, empty)
+        })
+        .collect();
+    tch::Tensor::write_safetensors(&tensors, &weights).unwrap();
+    let cp = Path::new(&m).join("config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cp).unwrap()).unwrap();
+    config["type_vocab_size"] = 0.into();
+    std::fs::write(&cp, serde_json::to_vec(&config).unwrap()).unwrap();
+    m
+}
+
 /// A libtorch failure during inference is an error with libtorch's reason (exit 1), not a
-/// crash (exit 101), and the output is not written; a tokenizer larger than the model's
-/// vocabulary is refused at load (exit 2).
+/// crash (exit 101), and the output is not written; a token id past the model's
+/// word-embedding table is refused (exit 2), and a tokenizer larger than the model's
+/// vocabulary at load (exit 2).
 #[test]
 fn libtorch_failures_are_errors_not_crashes() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.csv");
     std::fs::write(&input, "text\nhola\nz z z\n").unwrap();
-    // "z" gets an id past the model's 200-row embedding table.
-    let m = model_with_tokenizer(dir.path(), |t| t["model"]["vocab"]["z"] = 5000.into());
     let out_path = dir.path().join("out.csv");
-    let o = run(&[
-        "classify",
-        input.to_str().unwrap(),
-        "-o",
-        out_path.to_str().unwrap(),
-        "--model",
-        &m,
-        "-q",
-    ]);
+    let classify = |m: &str| {
+        run(&[
+            "classify",
+            input.to_str().unwrap(),
+            "-o",
+            out_path.to_str().unwrap(),
+            "--model",
+            m,
+            "-q",
+        ])
+    };
+    let m = model_without_token_types(&dir.path().join("no-token-types"));
+    let o = classify(&m);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("libtorch failed: index out of range"), "{err}");
+    assert!(err.contains("libtorch failed: index_select()"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!out_path.exists());
+
+    // "z" gets an id past the model's 200-row embedding table: the rows are read from the
+    // file, and the id is refused before any read, as a tokenizer that does not fit the
+    // model (exit 2, like the check at load below).
+    let m = model_with_tokenizer(dir.path(), |t| t["model"]["vocab"]["z"] = 5000.into());
+    let o = classify(&m);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("token id 5000 is outside the vocabulary (200 rows)"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     assert!(!out_path.exists());
 

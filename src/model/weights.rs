@@ -164,6 +164,10 @@ fn copy_into(file: &File, info: &TensorInfo, var: &mut Tensor) -> Result<(), Mod
     if info.end.checked_sub(info.start) != Some(numel as u64 * elem) {
         return Err(ModelError::Format("byte range does not match shape".into()));
     }
+    if numel == 0 {
+        // An empty tensor ([0, n]): nothing to read (and no row size to read it by).
+        return Ok(());
+    }
     let rows = info.shape.first().copied().unwrap_or(1).max(1) as u64;
     let row_bytes = (info.end - info.start) / rows;
     let rows_per_chunk = (CHUNK_BYTES / row_bytes.max(1)).max(1);
@@ -294,6 +298,20 @@ mod tests {
         assert_eq!(header["w"]["shape"], serde_json::json!([2, 3]));
         let back = read_header(&p).unwrap();
         assert_eq!(back["w"].kind, Kind::Half);
+    }
+
+    #[test]
+    fn empty_tensors_load_as_empty() {
+        // A [0, 4] table once made the loader copy a row out of an empty buffer (a crash).
+        let (_dir, p) = saved(vec![(
+            "w".to_string(),
+            Tensor::zeros([0, 4], (Kind::Float, Device::Cpu)),
+        )]);
+        let vs = nn::VarStore::new(Device::Cpu);
+        let _w = vs.root().zeros("w", &[0, 4]);
+        let header = read_header(&p).unwrap();
+        assert!(load(&vs, &p, &header, "x", false).unwrap().is_empty());
+        assert_eq!(vs.variables()["w"].size(), vec![0, 4]);
     }
 
     #[test]
