@@ -49,8 +49,10 @@ impl WordTable {
                 model: format!("[vocab, {width}]"),
             });
         }
-        let bytes = (rows * width) as u64 * info.kind.elt_size_in_bytes() as u64;
-        if info.end.checked_sub(info.start) != Some(bytes) {
+        let bytes = rows
+            .checked_mul(width)
+            .and_then(|n| n.checked_mul(info.kind.elt_size_in_bytes() as i64));
+        if bytes.is_none() || info.end.checked_sub(info.start) != bytes.map(|b| b as u64) {
             return Err(ModelError::Format(
                 "word embeddings: byte range does not match shape".into(),
             ));
