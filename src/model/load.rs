@@ -6,7 +6,7 @@ use super::error::{Context, ModelError};
 use super::heads::Heads;
 use super::labels::LabelMap;
 use super::weights::{self, Header};
-use super::words::WordTable;
+use super::words::{is_word_table, WordTable};
 use super::{Coverage, Model};
 use crate::error::Result;
 use std::path::Path;
@@ -90,11 +90,6 @@ fn load_dir(
 /// The extra heads' input width: `2 × hidden` (see [`super::heads::FEATURES`]).
 pub(super) fn head_width(config: &ModelConfig) -> i64 {
     2 * config.raw["hidden_size"].as_i64().unwrap_or(768)
-}
-
-/// The network's word-embedding variable (one per architecture).
-fn is_word_table(name: &str) -> bool {
-    name.ends_with("word_embeddings.weight")
 }
 
 /// The file's word-embedding table, read per batch at inference. The network is built with

@@ -26,6 +26,7 @@ pub use infer::Outputs;
 pub use panic::{is_libtorch_panic, panic_text};
 pub use precision::Precision;
 pub use scores::Scores;
+pub use words::is_word_table;
 
 use crate::error::{Result, SentirError};
 use arch::SequenceClassifier;

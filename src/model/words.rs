@@ -12,6 +12,11 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use tch::{Device, Kind, Tensor};
 
+/// Whether a variable is the network's word-embedding table (one per architecture).
+pub fn is_word_table(name: &str) -> bool {
+    name.ends_with("word_embeddings.weight")
+}
+
 /// A `[vocab, width]` table stored in a safetensors file.
 #[derive(Debug)]
 pub struct WordTable {

@@ -242,7 +242,7 @@ fn optimizer(model: &Model, cfg: &TrainConfig) -> Result<nn::Optimizer> {
     let vs = model.var_store();
     if cfg.freeze_embeddings {
         for (name, t) in vs.variables() {
-            if name.ends_with("word_embeddings.weight") {
+            if crate::model::is_word_table(&name) {
                 let _ = t.set_requires_grad(false);
             }
         }
